@@ -1,0 +1,170 @@
+"""Claims: the statements the kernel decides, and the assumptions they are decided under.
+
+A claim is plain data built from SymPy objects; nothing here decides a verdict.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+Expr = sp.Expr
+
+__all__ = [
+    "Assumptions",
+    "Claim",
+    "DerivativeOf",
+    "Equal",
+    "MinimumAt",
+    "Solves",
+    "Unreadable",
+    "claim_latex",
+    "variance_variable",
+]
+
+
+def _latex(printer: Any, e: Any) -> str:
+    return printer._print(e)
+
+
+def _wrt_latex(printer: Any, wrt: Expr) -> str:
+    return _latex(printer, wrt)
+
+
+@dataclass(frozen=True)
+class Equal:
+    """Claim ``lhs = rhs`` for every value the assumptions allow."""
+
+    lhs: Expr
+    rhs: Expr
+
+    def _latex(self, printer: Any) -> str:
+        return f"{_latex(printer, self.lhs)} = {_latex(printer, self.rhs)}"
+
+
+@dataclass(frozen=True)
+class DerivativeOf:
+    """Claim ``d(of)/d(wrt) = result``.
+
+    ``wrt`` is a Symbol, an Indexed element such as ``u[k, i]``, or a squared
+    symbol such as ``sigma[i]**2``: then the variance itself is the variable.
+    """
+
+    result: Expr
+    of: Expr
+    wrt: Expr
+
+    def _latex(self, printer: Any) -> str:
+        of = _latex(printer, self.of)
+        if isinstance(self.of, (sp.Add, sp.Sum)) or not self.of.is_Atom and self.of.func is sp.Add:
+            of = rf"\left({of}\right)"
+        return rf"\frac{{\partial}}{{\partial {_wrt_latex(printer, self.wrt)}}} {of} = {_latex(printer, self.result)}"
+
+
+@dataclass(frozen=True)
+class Solves:
+    """Claim that ``var = value`` solves ``lhs = rhs``: substituting makes ``lhs - rhs`` vanish."""
+
+    var: Expr
+    value: Expr
+    lhs: Expr
+    rhs: Expr = sp.S.Zero
+
+    def _latex(self, printer: Any) -> str:
+        return (
+            f"{_latex(printer, self.lhs)} = {_latex(printer, self.rhs)}"
+            rf" \;\Rightarrow\; {_latex(printer, self.var)} = {_latex(printer, self.value)}"
+        )
+
+
+@dataclass(frozen=True)
+class MinimumAt:
+    """Claim that ``var = point`` is a minimum of ``f`` along ``var``: d2f/dvar2 > 0 there."""
+
+    f: Expr
+    var: Expr
+    point: Expr
+
+    def _latex(self, printer: Any) -> str:
+        wrt = _wrt_latex(printer, self.var)
+        return (
+            rf"\left.\frac{{\partial^2 {_latex(printer, sp.Symbol('f'))}}}{{\partial ({wrt})^2}}"
+            rf"\right|_{{{wrt} = {_latex(printer, self.point)}}} > 0"
+        )
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A step whose source could not be read; the kernel reports it as ``error``."""
+
+    message: str
+    text: str = ""
+
+    def _latex(self, printer: Any) -> str:
+        return r"\text{(unreadable)}"
+
+
+Claim = Union[Equal, DerivativeOf, Solves, MinimumAt, Unreadable]
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """What the symbols are allowed to be.
+
+    - ``sizes``: integer symbols such as K, D, N; sampled in ``size_range``.
+    - ``relations``: SymPy relationals that hold, e.g. ``1 <= k``, ``k <= K``,
+      ``sigma[j] > 0``. A relation on an Indexed element whose indices are
+      symbols holds for every index value (it describes the family).
+    - ``cover``: pairs ``(labels, count)``: every value 1..count occurs among
+      ``labels[1..n]`` (e.g. every class appears at least once).
+    - ``statements``: the assumptions as a reader would state them.
+    """
+
+    sizes: tuple[sp.Symbol, ...] = ()
+    relations: tuple[sp.Basic, ...] = ()
+    cover: tuple[tuple[sp.IndexedBase, sp.Symbol, sp.Symbol], ...] = ()
+    statements: tuple[str, ...] = ()
+    size_range: tuple[int, int] = (1, 4)
+
+    def merged(self, other: "Assumptions") -> "Assumptions":
+        return Assumptions(
+            sizes=tuple(dict.fromkeys(self.sizes + other.sizes)),
+            relations=tuple(dict.fromkeys(self.relations + other.relations)),
+            cover=tuple(dict.fromkeys(self.cover + other.cover)),
+            statements=tuple(dict.fromkeys(self.statements + other.statements)),
+            size_range=self.size_range,
+        )
+
+
+def variance_variable(wrt: Expr) -> tuple[Expr, Expr, Expr] | None:
+    """For ``wrt = s**2`` (s a Symbol or Indexed) return ``(s, v, sqrt(v))``.
+
+    ``v`` is a fresh positive variable of the same shape standing for the variance.
+    """
+    if isinstance(wrt, sp.Pow) and wrt.exp == 2 and isinstance(wrt.base, (sp.Symbol, sp.Indexed)):
+        base = wrt.base
+        if isinstance(base, sp.Indexed):
+            vb = sp.IndexedBase(f"{base.base.name}__var", positive=True)
+            v = vb[base.indices]
+        else:
+            v = sp.Symbol(f"{base.name}__var", positive=True)
+        return base, v, sp.sqrt(v)
+    return None
+
+
+class _ClaimPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with settings that keep output readable and bounded."""
+
+    def _print_KroneckerDelta(self, expr: Any, exp: Any = None) -> str:
+        a, b = (self._print(t) for t in expr.args)
+        return rf"\mathbb{{1}}[{a} = {b}]"
+
+
+def claim_latex(claim: Claim | Expr) -> str:
+    """LaTeX of a claim or expression, from SymPy's printer."""
+    printer = _ClaimPrinter({"mul_symbol": None, "ln_notation": False})
+    if hasattr(claim, "_latex") and not isinstance(claim, sp.Basic):
+        return claim._latex(printer)
+    return printer.doprint(claim)

@@ -1,0 +1,439 @@
+"""The trusted kernel: the one place where claims become verdicts.
+
+Symbolic first (canonical normal form, then SymPy's simplifier on the difference);
+then exact evaluation at random points that respect the assumptions. Each phase runs
+in a killable worker under the step's time budget. ``proved`` needs the symbolic
+phase to succeed; ``refuted`` needs a point, re-evaluated by a second route, at which
+the sides really differ; ``supported`` needs every sampled point to agree. Anything
+else is ``unknown`` (or ``error`` for an unreadable step).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import sympy as sp
+from sympy import Indexed, IndexedBase
+
+from ._claims import Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Solves, Unreadable, claim_latex
+from ._derivation import Derivation
+from ._normalize import Context, atomize, is_positive, normalize
+from ._report import DerivationReport, StepResult
+from ._sampler import Instantiation, Sampler, SamplingError, alpha_rename
+from ._worker import run_bounded
+
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_POINTS", "Verdict", "check", "check_derivation"]
+
+DEFAULT_BUDGET = 10.0
+DEFAULT_POINTS = 24
+MAX_NODES = 20_000
+MAX_INT_DIGITS = 400
+MAX_EXPANSION_TERMS = 20_000
+SYMBOLIC_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the kernel decided about one claim, and the evidence."""
+
+    verdict: str
+    detail: str = ""
+    counterexample: Optional[dict[str, str]] = None
+    points: int = 0
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------- caps
+
+
+def _caps(claim: Claim) -> Optional[str]:
+    """Refuse work whose size alone could exhaust the budget; say what was too big."""
+    exprs = _exprs(claim)
+    nodes = 0
+    for e in exprs:
+        for node in sp.preorder_traversal(e):
+            nodes += 1
+            if nodes > MAX_NODES:
+                return f"expression too large (over {MAX_NODES} nodes)"
+            if isinstance(node, sp.Integer) and abs(int(node)) > 10**MAX_INT_DIGITS:
+                return f"integer literal over {MAX_INT_DIGITS} digits"
+            if isinstance(node, sp.Pow) and node.exp.is_Integer and isinstance(node.base, sp.Add):
+                n, k = len(node.base.args), abs(int(node.exp))
+                if k > 64 or sp.binomial(n + k - 1, k) > MAX_EXPANSION_TERMS:
+                    return f"expansion of a power too large ({node.base.func.__name__} of {n} terms to the {k})"
+            if isinstance(node, sp.Pow) and node.exp.is_Integer and abs(int(node.exp)) > 10_000:
+                return f"exponent {node.exp} too large"
+    return None
+
+
+def _exprs(claim: Claim) -> list[sp.Expr]:
+    if isinstance(claim, Equal):
+        return [claim.lhs, claim.rhs]
+    if isinstance(claim, DerivativeOf):
+        return [claim.result, claim.of, claim.wrt]
+    if isinstance(claim, Solves):
+        return [claim.var, claim.value, claim.lhs, claim.rhs]
+    if isinstance(claim, MinimumAt):
+        return [claim.f, claim.var, claim.point]
+    return []
+
+
+# ---------------------------------------------------------------- context
+
+
+def _context(a: Assumptions) -> Context:
+    ctx = Context()
+    for r in a.relations:
+        if not isinstance(r, sp.core.relational.Relational):
+            continue
+        if isinstance(r, (sp.GreaterThan, sp.StrictGreaterThan)):
+            big, small = r.lhs, r.rhs
+        elif isinstance(r, (sp.LessThan, sp.StrictLessThan)):
+            big, small = r.rhs, r.lhs
+        else:
+            continue
+        strict = isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan))
+        for target, bound, is_low in ((big, small, True), (small, big, False)):
+            key: Any = target
+            if isinstance(target, Indexed) and all(isinstance(i, sp.Symbol) for i in target.indices):
+                key = target.base
+            if isinstance(key, (sp.Symbol, IndexedBase)) and key.is_integer:
+                lo, hi = ctx.ranges.get(key, (None, None))
+                bound_i = bound + 1 if strict and is_low else bound - 1 if strict else bound
+                ctx.ranges[key] = (bound_i, hi) if is_low else (lo, bound_i)
+        if small.is_number and (small > 0 or (small == 0 and strict)) and not isinstance(big, (sp.Symbol, Indexed)):
+            ctx.positive.append(normalize(big, Context(ctx.ranges)))
+    ctx.ranges = {k: v for k, v in ctx.ranges.items() if v[0] is not None and v[1] is not None}
+    return ctx
+
+
+# ---------------------------------------------------------------- variance variables
+
+
+def _variance_swap(wrt: sp.Expr) -> Optional[tuple[Callable[[sp.Expr], sp.Expr], sp.Expr, Callable[[sp.Expr], sp.Expr]]]:
+    """For ``wrt = s**2``: (to variance form, the variable, back to s form)."""
+    if not (isinstance(wrt, sp.Pow) and wrt.exp == 2 and isinstance(wrt.base, (sp.Symbol, Indexed))):
+        return None
+    base = wrt.base
+    if isinstance(base, Indexed):
+        fam = base.base
+        vb = IndexedBase(f"{fam.label}__var", positive=True)
+
+        def to_v(e: sp.Expr) -> sp.Expr:
+            return e.replace(lambda x: isinstance(x, Indexed) and x.base == fam, lambda x: sp.sqrt(vb[x.indices]))
+
+        def back(e: sp.Expr) -> sp.Expr:
+            return e.replace(lambda x: isinstance(x, Indexed) and x.base == vb, lambda x: fam[x.indices] ** 2)
+
+        return to_v, vb[base.indices], back
+    v = sp.Symbol(f"{base.name}__var", positive=True)
+    return (lambda e: e.xreplace({base: sp.sqrt(v)})), v, (lambda e: e.xreplace({v: base**2}))
+
+
+def _diff(of: sp.Expr, wrt: sp.Expr) -> tuple[sp.Expr, Callable[[sp.Expr], sp.Expr]]:
+    """d(of)/d(wrt), with a squared symbol's square as the variable; returns (derivative, to-variable-form)."""
+    swap = _variance_swap(wrt)
+    if swap is None:
+        if not isinstance(wrt, (sp.Symbol, Indexed)):
+            raise ValueError(f"cannot differentiate with respect to {wrt}")
+        return sp.diff(of, wrt), (lambda e: e)
+    to_v, v, _ = swap
+    return sp.diff(to_v(of), v), to_v
+
+
+# ---------------------------------------------------------------- symbolic phase
+
+
+def _zero(e: sp.Expr, ctx: Context) -> bool:
+    d = normalize(e, ctx)
+    if d == 0:
+        return True
+    a, _ = atomize(d, ctx)
+    for f in (sp.expand, lambda x: sp.cancel(sp.together(x)), lambda x: sp.simplify(sp.powsimp(x, force=False))):
+        a = f(a)
+        if a == 0:
+            return True
+    return False
+
+
+def _positive(e: sp.Expr, ctx: Context) -> bool:
+    d = normalize(e, ctx)
+    if is_positive(d, ctx):
+        return True
+    a, table = atomize(d, ctx)
+    for p in ctx.positive:
+        pa, _ = atomize(p, ctx)
+        inv = {v: k for k, v in table.items()}
+        pa = pa.xreplace({s: inv.get(e2, s) for s, e2 in _.items()})
+        atoms = [s for s in pa.free_symbols if s in table]
+        if not atoms:
+            continue
+        t = sp.Symbol("_P", positive=True)
+        pick = atoms[0]
+        sol = sp.solve(sp.Eq(pa, t), pick)
+        if len(sol) == 1:
+            a = a.xreplace({pick: sol[0]})
+    for f in (sp.factor, sp.cancel, sp.simplify):
+        a = f(a)
+        if a.is_positive:
+            return True
+    return False
+
+
+def _symbolic(claim: Claim, a: Assumptions) -> tuple[bool, str]:
+    ctx = _context(a)
+    if isinstance(claim, Equal):
+        return _zero(normalize(claim.lhs, ctx) - normalize(claim.rhs, ctx), ctx), ""
+    if isinstance(claim, DerivativeOf):
+        deriv, to_v = _diff(normalize(claim.of, ctx), claim.wrt)
+        return _zero(normalize(to_v(claim.result), ctx) - normalize(deriv, ctx), ctx), ""
+    if isinstance(claim, Solves):
+        swap = _variance_swap(claim.var)
+        to_v, var = (swap[0], swap[1]) if swap else ((lambda e: e), claim.var)
+        e = normalize(to_v(claim.lhs - claim.rhs), ctx)
+        value = normalize(to_v(claim.value), ctx)
+        return _zero(e.xreplace({var: value}), ctx), ""
+    if isinstance(claim, MinimumAt):
+        d1, to_v = _diff(normalize(claim.f, ctx), claim.var)
+        swap = _variance_swap(claim.var)
+        var = swap[1] if swap else claim.var
+        d2 = sp.diff(normalize(d1, ctx), var)
+        at = normalize(d2, ctx).xreplace({var: normalize(to_v(claim.point), ctx)})
+        return _positive(at, ctx), ""
+    return False, "no symbolic rule for this claim"
+
+
+# ---------------------------------------------------------------- numeric phase
+
+
+def _sides(claim: Claim, inst: Instantiation) -> tuple[sp.Expr, sp.Expr]:
+    """The two exact numbers the claim says are equal (or, for a minimum, value and 0)."""
+    if isinstance(claim, Equal):
+        return inst.evaluate(claim.lhs), inst.evaluate(claim.rhs)
+    if isinstance(claim, DerivativeOf):
+        return inst.evaluate(claim.result), _numeric_derivative(claim.of, claim.wrt, inst)
+    if isinstance(claim, Solves):
+        e = inst.structural(claim.lhs - claim.rhs)
+        var = inst.structural(claim.var)
+        value = inst.structural(claim.value)
+        swap = _variance_swap(var)
+        if swap:
+            to_v, v, _ = swap
+            e, var, value = to_v(e), v, value
+        return inst.evaluate(_bind_variance(e.xreplace({var: value}), inst)), sp.S.Zero
+    if isinstance(claim, MinimumAt):
+        f = inst.structural(claim.f)
+        var = inst.structural(claim.var)
+        point = inst.structural(claim.point)
+        swap = _variance_swap(var)
+        if swap:
+            to_v, v, _ = swap
+            f, var = to_v(f), v
+        d2 = sp.diff(f, var, 2).xreplace({var: point})
+        return inst.evaluate(_bind_variance(d2, inst)), sp.S.Zero
+    raise TypeError(f"not a claim: {claim!r}")
+
+
+def _bind_variance(e: sp.Expr, inst: Instantiation) -> sp.Expr:
+    """Give each variance variable the square of its symbol's drawn value."""
+    def val(x: sp.Basic) -> sp.Expr:
+        name = x.base.label.name[: -len("__var")] if isinstance(x, Indexed) else x.name[: -len("__var")]
+        if isinstance(x, Indexed):
+            orig = IndexedBase(name, positive=True)[x.indices]
+        else:
+            orig = sp.Symbol(name, positive=True)
+        return _lookup(inst, orig) ** 2
+
+    return e.replace(
+        lambda x: (isinstance(x, Indexed) and str(x.base.label).endswith("__var"))
+        or (isinstance(x, sp.Symbol) and x.name.endswith("__var")),
+        val,
+    )
+
+
+def _lookup(inst: Instantiation, orig: sp.Basic) -> sp.Expr:
+    for k in list(inst.values):
+        if str(k) == str(orig):
+            return inst.values[k]
+    return inst.value_of(orig)
+
+
+def _numeric_derivative(of: sp.Expr, wrt: sp.Expr, inst: Instantiation) -> sp.Expr:
+    of_i = inst.structural(of)
+    wrt_i = inst.structural(wrt)
+    d, _ = _diff(of_i, wrt_i)
+    return inst.evaluate(_bind_variance(d, inst))
+
+
+def _compare(lv: sp.Expr, rv: sp.Expr, claim: Claim) -> str:
+    """``agree``, ``differ`` or ``undefined``, decided exactly or at guaranteed precision."""
+    if any(x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for x in (lv, rv)):
+        return "undefined"
+    if isinstance(claim, MinimumAt):
+        v = lv
+        if v.is_Rational:
+            return "agree" if v > 0 else "differ"
+        try:
+            n = v.evalf(30, strict=True)
+        except Exception:
+            return "undefined"
+        return "agree" if n.is_real and n > 0 else "differ"
+    d = lv - rv
+    if d.is_Rational:
+        return "agree" if d == 0 else "differ"
+    if d.free_symbols:
+        return "undefined"
+    try:
+        n = d.evalf(40, strict=True)
+    except sp.core.evalf.PrecisionExhausted:
+        approx = d.evalf(80)
+        scale = 1 + abs(lv.evalf(20)) + abs(rv.evalf(20))
+        return "agree" if abs(approx) < sp.Float(10) ** -60 * scale else "undefined"
+    except Exception:
+        return "undefined"
+    return "agree" if n == 0 else "differ"
+
+
+def _recheck(claim: Claim, inst: Instantiation) -> bool:
+    """Re-evaluate a counterexample by SymPy's own ``doit`` route; True if the sides differ."""
+    fixed = Instantiation(dict(inst.ints), {k: list(v) for k, v in inst.labels.items()}, inst.rng, inst.assumptions)
+    fixed.values = dict(inst.values)
+    fixed.structural = lambda e: _doit_route(e, fixed)  # type: ignore[method-assign]
+    lv, rv = _sides(claim, fixed)
+    return _compare(lv, rv, claim) == "differ"
+
+
+def _doit_route(e: sp.Expr, inst: Instantiation) -> sp.Expr:
+    e = alpha_rename(e).xreplace({k: sp.Integer(v) for k, v in inst.ints.items()}).doit()
+    for _ in range(3):
+        e = e.xreplace(inst._label_map(e)).doit()
+    return e
+
+
+def _numeric(claim: Claim, a: Assumptions, points: int, seed: int) -> Verdict:
+    sampler = Sampler(a, seed)
+    agreed = undefined = 0
+    exprs = _exprs(claim)
+    while agreed < points and undefined < 4 * points:
+        inst = sampler.draw(exprs)
+        try:
+            lv, rv = _sides(claim, inst)
+        except (ZeroDivisionError, SamplingError):
+            undefined += 1
+            continue
+        res = _compare(lv, rv, claim)
+        if res == "agree":
+            agreed += 1
+        elif res == "undefined":
+            undefined += 1
+        else:
+            if not _recheck(claim, inst):
+                undefined += 1
+                continue
+            cex = inst.described(exprs)
+            if isinstance(claim, MinimumAt):
+                detail = f"second derivative is {_short(lv)}, not positive, at this point"
+            else:
+                ls, rs = _pair(lv, rv)
+                detail = f"sides differ: {ls} vs {rs}"
+            return Verdict("refuted", detail, cex, agreed + 1)
+    if agreed >= points:
+        return Verdict("supported", f"no symbolic proof; {agreed} random exact points agree", None, agreed)
+    return Verdict("unknown", f"only {agreed} of {points} random points were defined", None, agreed)
+
+
+def _pair(lv: sp.Expr, rv: sp.Expr) -> tuple[str, str]:
+    """Both sides with enough digits that the difference shows."""
+    if lv.is_Rational and rv.is_Rational and len(str(lv)) + len(str(rv)) <= 48:
+        return str(lv), str(rv)
+    try:
+        d = abs(sp.N(lv - rv, 30))
+        scale = max(abs(sp.N(lv, 30)), abs(sp.N(rv, 30)), sp.Float(1e-300))
+        digits = int(min(60, max(6, 3 - sp.floor(sp.log(d / scale, 10)))))
+        return str(sp.N(lv, digits)), str(sp.N(rv, digits))
+    except Exception:
+        return _short(lv), _short(rv)
+
+
+def _short(v: sp.Expr) -> str:
+    if v.is_Rational and len(str(v)) <= 24:
+        return str(v)
+    try:
+        return str(sp.N(v, 6))
+    except Exception:
+        return str(v)[:40]
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def _symbolic_job(claim: Claim, a: Assumptions) -> tuple[bool, str]:
+    return _symbolic(claim, a)
+
+
+def _numeric_job(claim: Claim, a: Assumptions, points: int, seed: int) -> Verdict:
+    return _numeric(claim, a, points, seed)
+
+
+def check(
+    claim: Claim,
+    assumptions: Optional[Assumptions] = None,
+    budget: float = DEFAULT_BUDGET,
+    points: int = DEFAULT_POINTS,
+    seed: int = 0,
+    symbolic: bool = True,
+) -> Verdict:
+    """Decide one claim under a time budget. The only function that makes verdicts."""
+    a = assumptions or Assumptions()
+    start = time.perf_counter()
+    if isinstance(claim, Unreadable):
+        return Verdict("error", claim.message)
+    if not isinstance(claim, (Equal, DerivativeOf, Solves, MinimumAt)):
+        return Verdict("error", f"not a claim: {type(claim).__name__}")
+    too_big = _caps(claim)
+    if too_big:
+        return Verdict("unknown", f"refused before work: {too_big}", seconds=time.perf_counter() - start)
+    reasons = []
+    if symbolic:
+        out = run_bounded(_symbolic_job, (claim, a), budget * SYMBOLIC_SHARE)
+        if out.status == "ok" and out.value[0]:
+            return Verdict("proved", "shown symbolically", seconds=time.perf_counter() - start)
+        if out.status != "ok":
+            reasons.append(f"symbolic check: {out.reason.splitlines()[0] if out.reason else out.status}")
+    remaining = max(budget - (time.perf_counter() - start), 0.5)
+    out = run_bounded(_numeric_job, (claim, a, points, seed), remaining)
+    elapsed = time.perf_counter() - start
+    if out.status == "ok":
+        v: Verdict = out.value
+        detail = "; ".join([v.detail] + reasons) if reasons and v.verdict != "refuted" else v.detail
+        return Verdict(v.verdict, detail, v.counterexample, v.points, elapsed)
+    reasons.append(f"numeric check: {out.reason.splitlines()[0] if out.reason else out.status}")
+    return Verdict("unknown", "; ".join(reasons), seconds=elapsed)
+
+
+def check_derivation(
+    d: Derivation, budget: float = DEFAULT_BUDGET, points: int = DEFAULT_POINTS, seed: int = 0
+) -> DerivationReport:
+    """Check every step of a derivation in order; one bad step never stops the rest."""
+    results = []
+    for n, step in enumerate(d.steps, 1):
+        v = check(step.claim, d.assumptions, budget=budget, points=points, seed=seed + n)
+        try:
+            latex = step.latex()
+        except Exception:  # a claim that cannot be printed is still reported
+            latex = str(step.claim)
+        results.append(
+            StepResult(
+                index=n,
+                line=step.line,
+                claim=latex,
+                justification=step.by,
+                verdict=v.verdict,
+                detail=v.detail,
+                counterexample=v.counterexample,
+                seconds=round(v.seconds, 3),
+                points=v.points,
+            )
+        )
+    return DerivationReport(d.name, d.source, results, d.title)

@@ -1,0 +1,349 @@
+"""Sound rewriting of sums, products, logs and indicators into a canonical form.
+
+Every rule here is an identity under the assumptions in ``Context``; none decides a
+verdict. The kernel normalises both sides of a claim and asks whether the
+difference vanishes: a rule that failed to apply can only cost a proof, never
+create a false one.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Optional
+
+import sympy as sp
+from sympy import Indexed, IndexedBase, KroneckerDelta, Product, Sum
+
+__all__ = ["Context", "atomize", "is_positive", "normalize"]
+
+Limit = tuple[sp.Symbol, sp.Expr, sp.Expr]
+
+
+@dataclass
+class Context:
+    """Ranges of free indices and label families, and expressions known to be positive."""
+
+    ranges: dict[sp.Basic, tuple[sp.Expr, sp.Expr]] = field(default_factory=dict)
+    positive: list[sp.Expr] = field(default_factory=list)
+
+    def with_limits(self, limits: tuple[Limit, ...]) -> "Context":
+        ranges = dict(self.ranges)
+        for d, lo, hi in limits:
+            ranges[d] = (lo, hi)
+        return Context(ranges, self.positive)
+
+    def range_of(self, q: sp.Expr) -> Optional[tuple[sp.Expr, sp.Expr]]:
+        if q.is_Integer:
+            return (q, q)
+        if isinstance(q, Indexed):
+            return self.ranges.get(q.base)
+        return self.ranges.get(q)
+
+
+def _nonneg(e: sp.Expr) -> bool:
+    e = sp.expand(e)
+    return e == 0 or bool(e.is_nonnegative)
+
+
+def _in_range(q: sp.Expr, lo: sp.Expr, hi: sp.Expr, ctx: Context) -> bool:
+    r = ctx.range_of(q)
+    if r is None:
+        return False
+    return _nonneg(r[0] - lo) and _nonneg(hi - r[1])
+
+
+def is_positive(e: sp.Expr, ctx: Context) -> bool:
+    """True only when ``e > 0`` follows from SymPy's assumptions or the context."""
+    if e.is_positive:
+        return True
+    if isinstance(e, (Sum, Product)):
+        return is_positive(e.function, ctx.with_limits(e.limits))
+    if isinstance(e, sp.Mul):
+        return all(is_positive(a, ctx) for a in e.args)
+    if isinstance(e, sp.Add):
+        return all(is_positive(a, ctx) or bool(a.is_nonnegative) for a in e.args) and any(
+            is_positive(a, ctx) for a in e.args
+        )
+    if isinstance(e, sp.Pow):
+        return is_positive(e.base, ctx) and bool(e.exp.is_real)
+    if isinstance(e, sp.exp):
+        return bool(e.args[0].is_real)
+    return any(e == p for p in ctx.positive)
+
+
+def normalize(e: sp.Expr, ctx: Optional[Context] = None) -> sp.Expr:
+    """Rewrite ``e`` into the canonical form; the result equals ``e`` under ``ctx``."""
+    ctx = ctx or Context()
+    out = _canon(_expand(_norm(e, ctx), ctx))
+    return out
+
+
+def _norm(e: sp.Expr, ctx: Context) -> sp.Expr:
+    if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, Indexed):
+        return e
+    if isinstance(e, Sum):
+        inner = ctx.with_limits(e.limits)
+        return _norm_sum(_norm(e.function, inner), e.limits, inner)
+    if isinstance(e, Product):
+        inner = ctx.with_limits(e.limits)
+        return _norm_product(_norm(e.function, inner), e.limits, ctx)
+    args = [_norm(a, ctx) for a in e.args]
+    if isinstance(e, sp.log):
+        return _norm_log(args[0], ctx)
+    if isinstance(e, KroneckerDelta):
+        return KroneckerDelta(*args)
+    return e.func(*args)
+
+
+def _norm_log(a: sp.Expr, ctx: Context) -> sp.Expr:
+    if isinstance(a, Product) and is_positive(a.function, ctx.with_limits(a.limits)):
+        return _norm_sum(_norm_log(a.function, ctx.with_limits(a.limits)), a.limits, ctx.with_limits(a.limits))
+    if isinstance(a, sp.Mul) and all(is_positive(f, ctx) for f in a.args):
+        return sp.Add(*[_norm_log(f, ctx) for f in a.args])
+    if isinstance(a, sp.Pow) and is_positive(a.base, ctx) and a.exp.is_real:
+        return a.exp * _norm_log(a.base, ctx)
+    if isinstance(a, sp.exp) and a.args[0].is_real:
+        return a.args[0]
+    if a.is_Rational and a.is_positive and not a.is_Integer:
+        return _log_int(a.p) - _log_int(a.q)
+    if a.is_Integer and a > 1:
+        return _log_int(a)
+    return sp.log(a)
+
+
+def _log_int(n: sp.Integer | int) -> sp.Expr:
+    """``log 12 = 2 log 2 + log 3``, so that equal constants have one form; big ones stay whole."""
+    n = sp.Integer(n)
+    if n == 1:
+        return sp.S.Zero
+    if n > 10**12:
+        return sp.log(n)
+    return sp.Add(*[e * sp.log(p) for p, e in sp.factorint(n).items()])
+
+
+def _norm_product(body: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.Expr:
+    dummies = {lim[0] for lim in limits}
+    if len(limits) > 1:
+        inner = _norm_product(body, limits[:1], ctx)
+        return _norm_product(inner, limits[1:], ctx)
+    d, lo, hi = limits[0]
+    if not body.has(d):
+        return body ** (hi - lo + 1)
+    if isinstance(body, sp.Mul):
+        return sp.Mul(*[_norm_product(f, limits, ctx) for f in body.args])
+    if isinstance(body, sp.exp):
+        return sp.exp(_norm_sum(_expand(body.args[0], ctx), limits, ctx.with_limits(limits)))
+    if isinstance(body, sp.Pow) and not body.exp.has(*dummies):
+        return _norm_product(body.base, limits, ctx) ** body.exp
+    if isinstance(body, sp.Pow) and body.base == sp.E:
+        return sp.exp(_norm_sum(_expand(body.exp, ctx), limits, ctx.with_limits(limits)))
+    return Product(body, (d, lo, hi))
+
+
+def _expand(e: sp.Expr, ctx: Context) -> sp.Expr:
+    e = sp.expand(e)
+    if isinstance(e, sp.Add):
+        return sp.Add(*[_kd_substitute(t) for t in e.args])
+    return _kd_substitute(e)
+
+
+def _kd_substitute(term: sp.Expr) -> sp.Expr:
+    """``1[a = b] f(a) = 1[a = b] f(b)``: write each indicator's compound side as its simple side."""
+    if not isinstance(term, sp.Mul):
+        return term
+    deltas = [f for f in term.args if isinstance(f, KroneckerDelta)]
+    if not deltas:
+        return term
+    rest = [f for f in term.args if not isinstance(f, KroneckerDelta)]
+    for kd in deltas:
+        a, b = kd.args
+        if isinstance(a, Indexed) and not isinstance(b, Indexed):
+            src, dst = a, b
+        elif isinstance(b, Indexed) and not isinstance(a, Indexed):
+            src, dst = b, a
+        else:
+            continue
+        if any(_binds(f, src.free_symbols) for f in rest):
+            continue
+        rest = [f.xreplace({src: dst}) for f in rest]
+    return sp.Mul(*deltas) * sp.Mul(*rest)
+
+
+def _norm_sum(body: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.Expr:
+    body = _expand(body, ctx)
+    terms = body.args if isinstance(body, sp.Add) else (body,)
+    return sp.Add(*[_sum_term(t, tuple(limits), ctx) for t in terms])
+
+
+def _fresh(d: sp.Symbol, taken: set[sp.Basic]) -> sp.Symbol:
+    n = 0
+    while True:
+        s = sp.Symbol(f"{d.name}_{n}", integer=True)
+        if s not in taken:
+            return s
+        n += 1
+
+
+def _sum_term(term: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.Expr:
+    factors = list(term.args) if isinstance(term, sp.Mul) else [term]
+    lims = list(limits)
+    # Merge inner sums into this one (product of finite sums is a multiple sum).
+    changed = True
+    while changed:
+        changed = False
+        for n, f in enumerate(factors):
+            if isinstance(f, Sum) and f.has(*[lim[0] for lim in lims]):
+                taken = set().union(*(g.free_symbols for g in factors)) | {lim[0] for lim in lims}
+                inner_lims = []
+                inner_body = f.function
+                for d, lo, hi in f.limits:
+                    nd = _fresh(d, taken | inner_body.free_symbols)
+                    taken.add(nd)
+                    inner_body = inner_body.xreplace({d: nd})
+                    inner_lims.append((nd, lo, hi))
+                factors = factors[:n] + factors[n + 1:] + (
+                    list(inner_body.args) if isinstance(inner_body, sp.Mul) else [inner_body]
+                )
+                lims = inner_lims + lims
+                if isinstance(inner_body, sp.Add):
+                    expanded = _expand(sp.Mul(*factors), ctx)
+                    if isinstance(expanded, sp.Add):
+                        return sp.Add(*[_sum_term(t, tuple(lims), ctx) for t in expanded.args])
+                    factors = list(expanded.args) if isinstance(expanded, sp.Mul) else [expanded]
+                changed = True
+                break
+    # Eliminate indicators on a summation index: sum_d f(d) 1[d = q] = f(q) when q is in range.
+    progress = True
+    while progress:
+        progress = False
+        for f in factors:
+            if not isinstance(f, KroneckerDelta):
+                continue
+            for d, lo, hi in lims:
+                a, b = f.args
+                q = b if a == d else a if b == d else None
+                if q is None or q.has(d) or _bound_uses(lims, d):
+                    continue
+                if any(_binds(g, q.free_symbols | {d}) for g in factors):
+                    continue
+                if not _in_range(q, lo, hi, ctx):
+                    continue
+                factors = [g.xreplace({d: q}) for g in factors if g is not f]
+                lims = [(l0, l1.xreplace({d: q}), l2.xreplace({d: q})) for (l0, l1, l2) in lims if l0 != d]
+                progress = True
+                break
+            if progress:
+                break
+        if progress:
+            rebuilt = _expand(sp.Mul(*factors), ctx)
+            if isinstance(rebuilt, sp.Add):
+                return sp.Add(*[_sum_term(t, tuple(lims), ctx) for t in rebuilt.args])
+            factors = list(rebuilt.args) if isinstance(rebuilt, sp.Mul) else [rebuilt]
+    dummies = {lim[0] for lim in lims}
+    coeff = [f for f in factors if not f.has(*dummies)] if dummies else factors
+    dep = [f for f in factors if dummies and f.has(*dummies)]
+    out = sp.Mul(*coeff)
+    # Independent components of the remaining sum become separate sums.
+    for group in _components(dep, lims):
+        g_factors, g_lims = group
+        if not g_factors:
+            for d, lo, hi in g_lims:
+                out *= hi - lo + 1
+            continue
+        g_body = sp.Mul(*g_factors)
+        used = [lim for lim in g_lims if g_body.has(lim[0]) or _bound_uses(g_lims, lim[0])]
+        for d, lo, hi in g_lims:
+            if (d, lo, hi) not in used:
+                out *= hi - lo + 1
+        out *= Sum(g_body, *used)
+    return out
+
+
+def _binds(e: sp.Basic, syms: set[sp.Basic]) -> bool:
+    """Does a sum or product inside ``e`` bind one of ``syms`` (so substituting would capture)?"""
+    return any(lim[0] in syms for x in e.atoms(Sum, Product) for lim in x.limits)
+
+
+def _bound_uses(lims: list[Limit], d: sp.Symbol) -> bool:
+    return any((l[1].has(d) or l[2].has(d)) for l in lims if l[0] != d)
+
+
+def _components(factors: list[sp.Expr], lims: list[Limit]) -> list[tuple[list[sp.Expr], list[Limit]]]:
+    """Split factors and limits into groups that share no summation index."""
+    if not lims:
+        return []
+    parent = {lim[0]: lim[0] for lim in lims}
+
+    def find(s: sp.Symbol) -> sp.Symbol:
+        while parent[s] != s:
+            s = parent[s]
+        return s
+
+    def union(ds: list[sp.Symbol]) -> None:
+        for a, b in zip(ds, ds[1:]):
+            parent[find(a)] = find(b)
+
+    for f in factors:
+        union([lim[0] for lim in lims if f.has(lim[0])])
+    for d, lo, hi in lims:
+        union([d] + [lim[0] for lim in lims if (lo.has(lim[0]) or hi.has(lim[0]))])
+    groups: dict[sp.Symbol, tuple[list[sp.Expr], list[Limit]]] = {}
+    for lim in lims:
+        groups.setdefault(find(lim[0]), ([], []))[1].append(lim)
+    for f in factors:
+        ds = [lim[0] for lim in lims if f.has(lim[0])]
+        groups[find(ds[0])][0].append(f)
+    return list(groups.values())
+
+
+def _height(e: sp.Basic) -> int:
+    if isinstance(e, (Sum, Product)):
+        return 1 + max([_height(a) for a in e.args], default=0)
+    return max([_height(a) for a in e.args], default=0)
+
+
+def _canon(e: sp.Expr) -> sp.Expr:
+    """Rename summation indices canonically and order limits, so equal sums are equal objects."""
+    if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, Indexed):
+        return e
+    if isinstance(e, (Sum, Product)):
+        body = _canon(e.function)
+        h = _height(e)
+        limits = list(e.limits)
+        best = None
+        perms = itertools.permutations(range(len(limits))) if len(limits) <= 4 else [range(len(limits))]
+        for perm in perms:
+            order = [limits[p] for p in perm]
+            if any(_bound_uses(order[:n + 1], order[n][0]) for n in range(len(order))):
+                continue
+            sub = {lim[0]: sp.Symbol(f"_h{h}_{n}", integer=True) for n, lim in enumerate(order)}
+            new_lims = tuple((sub[d], lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in order)
+            cand = e.func(body.xreplace(sub), *new_lims)
+            key = sp.srepr(cand)
+            if best is None or key < best[0]:
+                best = (key, cand)
+        if best is None:
+            sub = {lim[0]: sp.Symbol(f"_h{h}_{n}", integer=True) for n, lim in enumerate(limits)}
+            return e.func(body.xreplace(sub), *((sub[d], lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in limits))
+        return best[1]
+    return e.func(*[_canon(a) for a in e.args])
+
+
+def atomize(e: sp.Expr, ctx: Context) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
+    """Replace each distinct sum and product by a symbol (positive when provably so)."""
+    table: dict[sp.Expr, sp.Symbol] = {}
+
+    def visit(x: sp.Basic) -> sp.Basic:
+        if isinstance(x, (Sum, Product)):
+            if x not in table:
+                pos = is_positive(x, ctx)
+                table[x] = sp.Symbol(f"_S{len(table)}", positive=True) if pos else sp.Symbol(
+                    f"_S{len(table)}", real=True
+                )
+            return table[x]
+        if x.is_Atom or isinstance(x, Indexed):
+            return x
+        return x.func(*[visit(a) for a in x.args])
+
+    out = visit(e)
+    return out, {v: k for k, v in table.items()}

@@ -1,0 +1,123 @@
+"""Reports are data: step results that every front end renders its own way."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+__all__ = ["VERDICTS", "DerivationReport", "Report", "StepResult"]
+
+VERDICTS = ("proved", "supported", "refuted", "unknown", "error")
+PASSING = ("proved", "supported")
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The kernel's verdict on one step, with what a reader needs to act on it."""
+
+    index: int
+    line: Optional[int]
+    claim: str
+    justification: str
+    verdict: str
+    detail: str = ""
+    counterexample: Optional[dict[str, str]] = None
+    seconds: float = 0.0
+    points: int = 0
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r}")
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict in PASSING
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("points")
+        return d
+
+
+@dataclass
+class DerivationReport:
+    """All step results for one derivation (a built-in, a LaTeX file, a claims file)."""
+
+    name: str
+    source: str
+    steps: list[StepResult] = field(default_factory=list)
+    title: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.steps)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "source": self.source, "steps": [s.as_json() for s in self.steps]}
+
+    def _repr_markdown_(self) -> str:
+        return Report([self])._repr_markdown_()
+
+
+@dataclass
+class Report:
+    """The result of one check run: derivation reports in order."""
+
+    derivations: list[DerivationReport] = field(default_factory=list)
+
+    @property
+    def steps(self) -> list[StepResult]:
+        return [s for d in self.derivations for s in d.steps]
+
+    def summary(self) -> dict[str, int]:
+        counts = {v: 0 for v in VERDICTS}
+        for s in self.steps:
+            counts[s.verdict] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        return all(d.ok for d in self.derivations)
+
+    def exit_status(self) -> int:
+        return 0 if self.ok else 1
+
+    def as_json(self) -> dict[str, Any]:
+        return {"derivations": [d.as_json() for d in self.derivations], "summary": self.summary()}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_json(), indent=2)
+
+    def to_text(self) -> str:
+        out: list[str] = []
+        for d in self.derivations:
+            out.append(f"== {d.name}" + (f": {d.title}" if d.title else "") + (f" ({d.source})" if d.source else ""))
+            for s in d.steps:
+                where = f"{d.source}:{s.line}" if s.line is not None else f"step {s.index}"
+                out.append(f"  {where:<8} {s.verdict:<9} {s.seconds:6.2f}s  {s.justification}")
+                if s.verdict not in ("proved",):
+                    out.append(f"           {s.claim}")
+                if s.detail and s.verdict != "proved":
+                    out.append(f"           {s.detail}")
+                if s.counterexample:
+                    vals = ", ".join(f"{k}={v}" for k, v in s.counterexample.items())
+                    out.append(f"           counterexample: {vals}")
+        summ = self.summary()
+        total = sum(summ.values())
+        out.append(f"{total} steps: " + ", ".join(f"{n} {v}" for v, n in summ.items()))
+        return "\n".join(out)
+
+    def _repr_markdown_(self) -> str:
+        marks = {"proved": "✔", "supported": "≈", "refuted": "✘", "unknown": "?", "error": "!"}
+        rows = []
+        for d in self.derivations:
+            rows.append(f"**{d.title or d.name}**\n")
+            rows.append("| # | step | justification | verdict |")
+            rows.append("|---|---|---|---|")
+            for s in d.steps:
+                extra = f" ({s.detail})" if s.detail and not s.ok else ""
+                rows.append(f"| {s.index} | ${s.claim}$ | {s.justification} | {marks[s.verdict]} {s.verdict}{extra} |")
+            rows.append("")
+        summ = self.summary()
+        rows.append(", ".join(f"{n} {v}" for v, n in summ.items() if n))
+        return "\n".join(rows)
