@@ -1,5 +1,5 @@
 """derivations: a symbolic derivation verifier for machine-learning course notes."""
-from ._claims import Assumptions, DerivativeOf, Equal, MinimumAt, Solves, Unreadable
+from ._claims import Assumptions, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable
 from ._derivation import Chain, Derivation, Step
 from ._kernel import Verdict, check, check_derivation
 from ._report import DerivationReport, Report, StepResult
@@ -15,6 +15,7 @@ __all__ = [
     "Equal",
     "MinimumAt",
     "Report",
+    "Sampled",
     "Solves",
     "Step",
     "StepResult",

@@ -4,8 +4,9 @@ A claim is plain data built from SymPy objects; nothing here decides a verdict.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Callable, Optional, Union
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
@@ -18,6 +19,7 @@ __all__ = [
     "DerivativeOf",
     "Equal",
     "MinimumAt",
+    "Sampled",
     "Solves",
     "Unreadable",
     "claim_latex",
@@ -96,6 +98,34 @@ class MinimumAt:
 
 
 @dataclass(frozen=True)
+class Sampled:
+    """Claim that ``trial(seed)`` passes for ``samples`` seeds from ``seed``.
+
+    A trial is a numeric check on random data (a fitted model's gradient vanishes, a
+    reference convolution counts what the formula says). It returns None when it passes
+    and a dict of the failing values otherwise; the kernel reruns a failure before
+    refuting. Float tolerances make this ``supported`` at best, never ``proved``.
+    """
+
+    description: str
+    trial: Callable[[int], Optional[dict[str, str]]]
+    samples: int = 20
+    seed: int = 0
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\text{{{_tex_text(self.description)}}}"
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%", "&": r"\&",
+                "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _tex_text(s: str) -> str:
+    """Escape plain text for ``\\text{...}`` (one pass, so escapes are not escaped again)."""
+    return re.sub(r"[\\{}_%&#$^~]", lambda m: _TEX_SPECIAL[m.group()], s)
+
+
+@dataclass(frozen=True)
 class Unreadable:
     """A step whose source could not be read; the kernel reports it as ``error``."""
 
@@ -106,7 +136,7 @@ class Unreadable:
         return r"\text{(unreadable)}"
 
 
-Claim = Union[Equal, DerivativeOf, Solves, MinimumAt, Unreadable]
+Claim = Union[Equal, DerivativeOf, Solves, MinimumAt, Sampled, Unreadable]
 
 
 @dataclass(frozen=True)

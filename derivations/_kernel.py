@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 import sympy as sp
 from sympy import Indexed, IndexedBase
 
-from ._claims import Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Solves, Unreadable, claim_latex
+from ._claims import Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable, claim_latex
 from ._derivation import Derivation
 from ._normalize import Context, atomize, is_positive, normalize
 from ._report import DerivationReport, StepResult
@@ -376,6 +376,18 @@ def _numeric_job(claim: Claim, a: Assumptions, points: int, seed: int) -> Verdic
     return _numeric(claim, a, points, seed)
 
 
+def _sampled_job(claim: Sampled) -> Verdict:
+    for n in range(claim.samples):
+        failure = claim.trial(claim.seed + n)
+        if failure is not None:
+            again = claim.trial(claim.seed + n)
+            if again is None:
+                return Verdict("unknown", f"trial with seed {claim.seed + n} failed once and passed on rerun")
+            cex = {"seed": str(claim.seed + n), **{str(k): str(v) for k, v in again.items()}}
+            return Verdict("refuted", f"{claim.description}: fails for seed {claim.seed + n}", cex, n + 1)
+    return Verdict("supported", f"{claim.samples} random trials pass", None, claim.samples)
+
+
 def check(
     claim: Claim,
     assumptions: Optional[Assumptions] = None,
@@ -389,6 +401,13 @@ def check(
     start = time.perf_counter()
     if isinstance(claim, Unreadable):
         return Verdict("error", claim.message)
+    if isinstance(claim, Sampled):
+        out = run_bounded(_sampled_job, (claim,), budget)
+        elapsed = time.perf_counter() - start
+        if out.status == "ok":
+            v = out.value
+            return Verdict(v.verdict, v.detail, v.counterexample, v.points, elapsed)
+        return Verdict("unknown", f"numeric trials: {out.reason.splitlines()[0] if out.reason else out.status}", seconds=elapsed)
     if not isinstance(claim, (Equal, DerivativeOf, Solves, MinimumAt)):
         return Verdict("error", f"not a claim: {type(claim).__name__}")
     too_big = _caps(claim)
