@@ -158,22 +158,24 @@ def _zero(e: sp.Expr, ctx: Context) -> bool:
 
 
 def _positive(e: sp.Expr, ctx: Context) -> bool:
+    """Prove ``e > 0``; an assumed-positive compound P is used by writing one of its atoms through P."""
     d = normalize(e, ctx)
     if is_positive(d, ctx):
         return True
-    a, table = atomize(d, ctx)
-    for p in ctx.positive:
-        pa, _ = atomize(p, ctx)
-        inv = {v: k for k, v in table.items()}
-        pa = pa.xreplace({s: inv.get(e2, s) for s, e2 in _.items()})
-        atoms = [s for s in pa.free_symbols if s in table]
-        if not atoms:
-            continue
-        t = sp.Symbol("_P", positive=True)
-        pick = atoms[0]
-        sol = sp.solve(sp.Eq(pa, t), pick)
-        if len(sol) == 1:
-            a = a.xreplace({pick: sol[0]})
+    table: dict[sp.Expr, sp.Symbol] = {}
+    a, _ = atomize(d, ctx, table)
+    for n, p in enumerate(ctx.positive):
+        pa, _ = atomize(p, ctx, table)
+        atoms = sorted(pa.free_symbols & a.free_symbols & set(table.values()), key=str)
+        for pick in atoms:
+            coeff = sp.expand(pa).coeff(pick)
+            if coeff == 0 or coeff.has(pick):
+                continue
+            rest = sp.expand(pa - coeff * pick)
+            if rest.has(pick):
+                continue
+            a = a.xreplace({pick: (sp.Symbol(f"_P{n}", positive=True) - rest) / coeff})
+            break
     for f in (sp.factor, sp.cancel, sp.simplify):
         a = f(a)
         if a.is_positive:

@@ -329,9 +329,14 @@ def _canon(e: sp.Expr) -> sp.Expr:
     return e.func(*[_canon(a) for a in e.args])
 
 
-def atomize(e: sp.Expr, ctx: Context) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
-    """Replace each distinct sum and product by a symbol (positive when provably so)."""
-    table: dict[sp.Expr, sp.Symbol] = {}
+def atomize(
+    e: sp.Expr, ctx: Context, table: Optional[dict[sp.Expr, sp.Symbol]] = None
+) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
+    """Replace each distinct sum and product by a symbol (positive when provably so).
+
+    Pass the same ``table`` to atomize several expressions with shared symbols.
+    """
+    table = {} if table is None else table
 
     def visit(x: sp.Basic) -> sp.Basic:
         if isinstance(x, (Sum, Product)):

@@ -192,8 +192,12 @@ class Sampler:
 
     def draw(self, exprs: list[sp.Expr], tries: int = 200) -> Instantiation:
         free: set[sp.Basic] = set()
+        bases: set[IndexedBase] = set()
         for e in exprs:
             free |= e.free_symbols
+            bases |= e.atoms(IndexedBase)
+        free -= {b.label for b in bases}
+        free |= bases
         for _ in range(tries):
             inst = self._try(free)
             if inst is not None:
