@@ -1,0 +1,134 @@
+"""The command line: thin; it picks derivations, asks the kernel, and prints the report."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Callable, Optional, Sequence
+
+from ._builtins import BUILTINS, builtin_derivations
+from ._derivation import Derivation
+from ._errors import InputError
+from ._kernel import DEFAULT_BUDGET, DEFAULT_POINTS, check_derivation
+from ._report import Report
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_NUMERIC_SAMPLES = 5
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise InputError(message)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < v <= 3600:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 3600 seconds: {text!r}")
+    return v
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 10000: {text!r}")
+    return int(text)
+
+
+def _loader(module: str, attr: str) -> Callable[[str], list[Derivation]]:
+    def load(path: str) -> list[Derivation]:
+        try:
+            fn = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            raise InputError(f"this installation cannot read {path} ({module} is missing)") from None
+        out = fn(path)
+        return list(out) if isinstance(out, (list, tuple)) else [out]
+
+    return load
+
+
+_FILE_READERS = {
+    ".tex": _loader("derivations._latex", "load_tex"),
+    ".toml": _loader("derivations._nets.claims", "load_claims"),
+}
+
+
+def _targets(names: Sequence[str], numeric_samples: int) -> list[Derivation]:
+    if not names:
+        names = list(BUILTINS)
+    out: list[Derivation] = []
+    for name in names:
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix in _FILE_READERS:
+            out.extend(_FILE_READERS[suffix](name))
+        elif name in BUILTINS:
+            out.extend(builtin_derivations(name, numeric_samples))
+        else:
+            known = ", ".join(sorted(BUILTINS))
+            raise InputError(
+                f"unknown derivation {name!r}; built-ins are: {known}; files must end in .tex or .toml"
+            )
+    return out
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    width = max(len(n) for n in BUILTINS)
+    for b in BUILTINS.values():
+        print(f"{b.name:<{width}}  {b.summary}")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    derivs = _targets(args.targets, args.numeric_samples)
+    report = Report([check_derivation(d, budget=args.budget, points=args.points) for d in derivs])
+    print(report.to_json() if args.json else report.to_text())
+    return report.exit_status()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="derivations", description="Check derivations step by step: proved, refuted, supported.")
+    p.add_argument("--version", action="version", version="derivations 0.1.0")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    sub.add_parser("list", help="list the built-in derivations").set_defaults(func=_cmd_list)
+    c = sub.add_parser("check", help="check built-ins, LaTeX files (.tex) or claims files (.toml)")
+    c.add_argument("targets", nargs="*", metavar="NAME|FILE", help="built-in names or files (default: every built-in)")
+    c.add_argument("--budget", type=_positive_float, default=DEFAULT_BUDGET, help="seconds per step (default 10)")
+    c.add_argument("--points", type=_count, default=DEFAULT_POINTS, help="random points for a numeric check")
+    c.add_argument("--numeric-samples", type=_count, default=DEFAULT_NUMERIC_SAMPLES,
+                   help="random datasets per numeric check of a built-in (0 skips them)")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.set_defaults(func=_cmd_check)
+    for module in ("derivations._nets.cli", "derivations._export_cli"):
+        try:
+            importlib.import_module(module).register(sub)
+        except ImportError:
+            pass
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point; returns the exit status (0 pass, 1 a step failed, 2 bad input, 3 internal error)."""
+    try:
+        args = _parser().parse_args(argv)
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"derivations: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("derivations: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
+        print(f"derivations: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

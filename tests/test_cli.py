@@ -1,0 +1,77 @@
+"""The command line: exit statuses, JSON shape, clear messages and never a traceback."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from derivations._cli import main
+
+
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "derivations", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_check_gnb_text_report(golden):
+    r = run("check", "gnb", "--numeric-samples", "0")
+    assert r.returncode == 0, r.stderr
+    golden("check_gnb.txt", re.sub(r"\d+\.\d\ds", "#.##s", r.stdout))
+    assert "24 proved" in r.stdout.splitlines()[-1]
+
+
+def test_check_gnb_json_schema():
+    r = run("check", "gnb", "--json", "--numeric-samples", "0")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert set(data) == {"derivations", "summary"}
+    (d,) = data["derivations"]
+    assert set(d) == {"name", "source", "steps"} and d["name"] == "gnb"
+    keys = {"index", "line", "claim", "justification", "verdict", "detail", "counterexample", "seconds"}
+    for n, s in enumerate(d["steps"], 1):
+        assert set(s) == keys
+        assert s["index"] == n and s["line"] is None and s["verdict"] == "proved"
+        assert s["counterexample"] is None and isinstance(s["seconds"], float)
+        assert "\\" in s["claim"] or "=" in s["claim"]
+    assert data["summary"]["proved"] == len(d["steps"])
+    assert set(data["summary"]) == {"proved", "supported", "refuted", "unknown", "error"}
+
+
+def test_list():
+    r = run("list")
+    assert r.returncode == 0 and r.stdout.startswith("gnb")
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        pytest.param(["check", "nope"], "unknown derivation 'nope'; built-ins are: gnb", id="unknown-name"),
+        pytest.param(["check", "--budget", "-1"], "--budget", id="negative-budget"),
+        pytest.param(["check", "--budget", "abc"], "not a number", id="budget-not-number"),
+        pytest.param(["check", "--numeric-samples", "1e9"], "whole number", id="samples-not-int"),
+        pytest.param([], "required", id="no-command"),
+        pytest.param(["frobnicate"], "invalid choice", id="unknown-command"),
+        pytest.param(["check", "missing.tex"], "missing.tex", id="missing-tex-file"),
+    ],
+)
+def test_bad_input_exit_2_no_traceback(args, needle):
+    r = run(*args)
+    assert r.returncode == 2
+    assert needle in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_main_returns_status_in_process(capsys):
+    assert main(["check", "unknown-thing"]) == 2
+    assert "built-ins are" in capsys.readouterr().err
+
+
+def test_console_script_and_module_agree():
+    import shutil
+
+    exe = shutil.which("derivations")
+    assert exe, "the console script is installed"
+    a = subprocess.run([exe, "list"], capture_output=True, text=True, timeout=60)
+    assert a.stdout == run("list").stdout

@@ -1,0 +1,155 @@
+"""The kernel's verdicts: proved only symbolically, refuted only with a separating point."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+import sympy as sp
+from sympy import IndexedBase, KroneckerDelta, Sum
+
+import derivations._kernel as kernel
+from derivations import Assumptions, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable, check
+
+x = sp.Symbol("x", real=True)
+y = sp.Symbol("y", real=True)
+p = sp.Symbol("p", positive=True)
+N = sp.Symbol("N", integer=True, positive=True)
+m, j, i = sp.symbols("m j i", integer=True)
+X = IndexedBase("x", real=True)
+SIZES = Assumptions(sizes=(N,))
+
+
+@pytest.mark.parametrize(
+    "claim, verdict",
+    [
+        pytest.param(Equal((x + 10**20) - 10**20, x), "proved", id="big-cancel-exact"),
+        pytest.param(Equal(sp.pi * x, sp.Rational(355, 113) * x), "refuted", id="pi-is-not-355/113"),
+        pytest.param(Equal(x + sp.Rational(1, 10**20), x), "refuted", id="tiny-offset-is-not-zero"),
+        pytest.param(Equal(sp.log(6), sp.log(2) + sp.log(3)), "proved", id="log-of-product"),
+        pytest.param(Equal(sp.log(p**2), 2 * sp.log(p)), "proved", id="log-power-positive"),
+        pytest.param(Equal(sp.log(x**2), 2 * sp.log(x)), "refuted", id="log-power-needs-positivity"),
+        pytest.param(Equal((x + y) ** 2, x**2 + y**2), "refuted", id="freshman-square"),
+        pytest.param(Equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1), "proved", id="pythagoras"),
+        pytest.param(Equal(sp.exp(x) * sp.exp(y), sp.exp(x + y)), "proved", id="exp-sum"),
+    ],
+)
+def test_scalar_claims(claim, verdict):
+    assert check(claim).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    "claim, verdict",
+    [
+        pytest.param(Equal(Sum(X[m], (m, 1, N)), N * X[m]), "refuted", id="family-sum-is-not-N-copies"),
+        pytest.param(Equal(Sum(X[m], (m, 1, N)), Sum(X[j], (j, 1, N))), "proved", id="renamed-bound-index"),
+        pytest.param(Equal(Sum(2 * X[m] + 3, (m, 1, N)), 2 * Sum(X[j], (j, 1, N)) + 3 * N), "proved", id="linearity"),
+        pytest.param(Equal(Sum(X[m], (m, 1, N)), Sum(X[m], (m, 2, N))), "refuted", id="shifted-bound"),
+        pytest.param(Equal(Sum(KroneckerDelta(m, j) * X[m], (m, 1, N)), X[j]), "refuted", id="delta-without-range-j-may-be-outside"),
+    ],
+)
+def test_sum_claims(claim, verdict):
+    assert check(claim, SIZES).verdict == verdict
+
+
+def test_delta_with_range_is_proved():
+    a = Assumptions(sizes=(N,), relations=(sp.Ge(j, 1), sp.Le(j, N)))
+    assert check(Equal(Sum(KroneckerDelta(m, j) * X[m], (m, 1, N)), X[j]), a).verdict == "proved"
+
+
+def test_refuted_counterexample_really_separates():
+    v = check(Equal(Sum(X[m], (m, 1, N)), N * X[m]), SIZES)
+    assert v.verdict == "refuted"
+    vals = {k: sp.Rational(s) for k, s in v.counterexample.items()}
+    n, mm = int(vals["N"]), int(vals["m"])
+    lhs = sum(vals[f"x[{r}]"] for r in range(1, n + 1))
+    assert lhs != n * vals[f"x[{mm}]"]
+
+
+def test_derivative_claims():
+    assert check(DerivativeOf(2 * x, x**2, x)).verdict == "proved"
+    assert check(DerivativeOf(x, x**2, x)).verdict == "refuted"
+    s = IndexedBase("s", positive=True)
+    assert check(DerivativeOf(-1 / (2 * s[i] ** 4), 1 / (2 * s[i] ** 2), s[i] ** 2)).verdict == "proved"
+    assert check(DerivativeOf(-1 / s[i] ** 3, 1 / (2 * s[i] ** 2), s[i] ** 2)).verdict == "refuted"
+
+
+def test_solves_and_minimum():
+    assert check(Solves(x, sp.Integer(3), 2 * x - 6)).verdict == "proved"
+    assert check(Solves(x, sp.Integer(2), 2 * x - 6)).verdict == "refuted"
+    assert check(MinimumAt((x - 1) ** 2, x, sp.Integer(1))).verdict == "proved"
+    assert check(MinimumAt(-((x - 1) ** 2), x, sp.Integer(1))).verdict == "refuted"
+
+
+def test_unreadable_is_error():
+    v = check(Unreadable("notes.tex:3:7: unknown command \\foo"))
+    assert v.verdict == "error" and "notes.tex:3:7" in v.detail
+
+
+def test_caps_refuse_before_work():
+    v = check(Equal((x + y + 1) ** 5000, 1))
+    assert v.verdict == "unknown" and "too large" in v.detail
+    v = check(Equal(sp.Integer(10) ** 500 * x + sp.Integer(10**450), x))
+    assert v.verdict in ("refuted", "unknown")
+
+
+def _sleep(*args):
+    time.sleep(60)
+
+
+def _die(*args):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_over_budget_is_unknown_never_proved(monkeypatch):
+    monkeypatch.setattr(kernel, "_symbolic", _sleep)
+    monkeypatch.setattr(kernel, "_numeric", _sleep)
+    start = time.perf_counter()
+    v = check(Equal(x, x), budget=1.0)
+    assert v.verdict == "unknown" and "budget" in v.detail
+    assert time.perf_counter() - start < 5
+
+
+def test_symbolic_timeout_alone_never_proves(monkeypatch):
+    monkeypatch.setattr(kernel, "_symbolic", _sleep)
+    v = check(Equal(x + 1, 1 + x), budget=1.0)
+    assert v.verdict == "supported" and "budget" in v.detail
+
+
+def test_worker_that_dies_is_unknown(monkeypatch):
+    monkeypatch.setattr(kernel, "_symbolic", _die)
+    monkeypatch.setattr(kernel, "_numeric", _die)
+    v = check(Equal(x, x), budget=5.0)
+    assert v.verdict == "unknown" and "died" in v.detail
+
+
+def test_worker_killed_from_outside_is_unknown(monkeypatch):
+    import multiprocessing as mp
+
+    monkeypatch.setattr(kernel, "_symbolic", _sleep)
+    monkeypatch.setattr(kernel, "_numeric", _sleep)
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("v", check(Equal(x, x), budget=30.0)))
+    t.start()
+    for _ in range(100):
+        kids = mp.active_children()
+        if kids:
+            break
+        time.sleep(0.05)
+    for proc in kids:
+        os.kill(proc.pid, signal.SIGKILL)
+    time.sleep(0.3)
+    for proc in mp.active_children():
+        os.kill(proc.pid, signal.SIGKILL)
+    t.join(20)
+    assert result["v"].verdict == "unknown"
+
+
+def test_sampled_claims():
+    assert check(Sampled("passes", lambda s: None, 5)).verdict == "supported"
+    v = check(Sampled("fails at 3", lambda s: None if s < 3 else {"value": s}, 5))
+    assert v.verdict == "refuted" and v.counterexample["seed"] == "3"
+    flaky = iter([{"v": 1}, None] + [None] * 10)
+    assert check(Sampled("flaky", lambda s: next(flaky), 3)).verdict == "unknown"
