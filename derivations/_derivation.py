@@ -41,7 +41,15 @@ class Derivation:
         return self
 
     def chain(self, start: sp.Expr, label: str = "") -> "Chain":
-        """Start an equality chain ``start = ... = ...``; each ``.step`` claims one link."""
+        """Start an equality chain ``start = ... = ...``; each ``.step`` claims one link.
+
+        >>> import sympy as sp
+        >>> a, b = sp.symbols("a b")
+        >>> d = Derivation("square")
+        >>> _ = d.chain((a + b) ** 2).step(a**2 + 2*a*b + b**2, by="expand")
+        >>> [(str(s.claim.lhs), s.by) for s in d.steps]
+        [('(a + b)**2', 'expand')]
+        """
         return Chain(self, start, label)
 
     def __len__(self) -> int:

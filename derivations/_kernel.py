@@ -111,11 +111,21 @@ def _context(a: Assumptions) -> Context:
 # ---------------------------------------------------------------- variance variables
 
 
+def _squared(wrt: sp.Expr) -> Optional[sp.Expr]:
+    """The symbol ``s`` when the variable is ``s**2`` (a variance), else None."""
+    if isinstance(wrt, sp.Pow) and wrt.exp == 2 and isinstance(wrt.base, (sp.Symbol, Indexed)):
+        return wrt.base
+    return None
+
+
 def _variance_swap(wrt: sp.Expr) -> Optional[tuple[Callable[[sp.Expr], sp.Expr], sp.Expr, Callable[[sp.Expr], sp.Expr]]]:
-    """For ``wrt = s**2``: (to variance form, the variable, back to s form)."""
-    if not (isinstance(wrt, sp.Pow) and wrt.exp == 2 and isinstance(wrt.base, (sp.Symbol, Indexed))):
+    """For ``wrt = s**2`` with ``s > 0``: (to variance form, the variable v, back to s form).
+
+    Writing ``s = sqrt(v)`` is only an identity for positive ``s``; otherwise None.
+    """
+    base = _squared(wrt)
+    if base is None or not base.is_positive:
         return None
-    base = wrt.base
     if isinstance(base, Indexed):
         fam = base.base
         vb = IndexedBase(f"{fam.label}__var", positive=True)
@@ -131,15 +141,14 @@ def _variance_swap(wrt: sp.Expr) -> Optional[tuple[Callable[[sp.Expr], sp.Expr],
     return (lambda e: e.xreplace({base: sp.sqrt(v)})), v, (lambda e: e.xreplace({v: base**2}))
 
 
-def _diff(of: sp.Expr, wrt: sp.Expr) -> tuple[sp.Expr, Callable[[sp.Expr], sp.Expr]]:
-    """d(of)/d(wrt), with a squared symbol's square as the variable; returns (derivative, to-variable-form)."""
-    swap = _variance_swap(wrt)
-    if swap is None:
-        if not isinstance(wrt, (sp.Symbol, Indexed)):
-            raise ValueError(f"cannot differentiate with respect to {wrt}")
-        return sp.diff(of, wrt), (lambda e: e)
-    to_v, v, _ = swap
-    return sp.diff(to_v(of), v), to_v
+def _diff(of: sp.Expr, wrt: sp.Expr) -> sp.Expr:
+    """d(of)/d(wrt); for ``wrt = s**2`` the chain rule d/d(s^2) = (1/(2 s)) d/ds, valid for any s != 0."""
+    base = _squared(wrt)
+    if base is not None:
+        return sp.diff(of, base) / (2 * base)
+    if not isinstance(wrt, (sp.Symbol, Indexed)):
+        raise ValueError(f"cannot differentiate with respect to {wrt}")
+    return sp.diff(of, wrt)
 
 
 # ---------------------------------------------------------------- symbolic phase
@@ -188,19 +197,19 @@ def _symbolic(claim: Claim, a: Assumptions) -> tuple[bool, str]:
     if isinstance(claim, Equal):
         return _zero(normalize(claim.lhs, ctx) - normalize(claim.rhs, ctx), ctx), ""
     if isinstance(claim, DerivativeOf):
-        deriv, to_v = _diff(normalize(claim.of, ctx), claim.wrt)
-        return _zero(normalize(to_v(claim.result), ctx) - normalize(deriv, ctx), ctx), ""
+        deriv = _diff(normalize(claim.of, ctx), claim.wrt)
+        return _zero(normalize(claim.result, ctx) - normalize(deriv, ctx), ctx), ""
+    swap = _variance_swap(claim.var)
+    if _squared(claim.var) is not None and swap is None:
+        return False, "a squared variable needs its symbol assumed positive for a proof"
+    to_v, var = (swap[0], swap[1]) if swap else ((lambda e: e), claim.var)
     if isinstance(claim, Solves):
-        swap = _variance_swap(claim.var)
-        to_v, var = (swap[0], swap[1]) if swap else ((lambda e: e), claim.var)
         e = normalize(to_v(claim.lhs - claim.rhs), ctx)
         value = normalize(to_v(claim.value), ctx)
         return _zero(e.xreplace({var: value}), ctx), ""
     if isinstance(claim, MinimumAt):
-        d1, to_v = _diff(normalize(claim.f, ctx), claim.var)
-        swap = _variance_swap(claim.var)
-        var = swap[1] if swap else claim.var
-        d2 = sp.diff(normalize(d1, ctx), var)
+        f = normalize(to_v(claim.f), ctx)
+        d2 = sp.diff(normalize(sp.diff(f, var), ctx), var)
         at = normalize(d2, ctx).xreplace({var: normalize(to_v(claim.point), ctx)})
         return _positive(at, ctx), ""
     return False, "no symbolic rule for this claim"
@@ -215,57 +224,32 @@ def _sides(claim: Claim, inst: Instantiation) -> tuple[sp.Expr, sp.Expr]:
         return inst.evaluate(claim.lhs), inst.evaluate(claim.rhs)
     if isinstance(claim, DerivativeOf):
         return inst.evaluate(claim.result), _numeric_derivative(claim.of, claim.wrt, inst)
-    if isinstance(claim, Solves):
-        e = inst.structural(claim.lhs - claim.rhs)
+    if isinstance(claim, (Solves, MinimumAt)):
         var = inst.structural(claim.var)
-        value = inst.structural(claim.value)
-        swap = _variance_swap(var)
-        if swap:
-            to_v, v, _ = swap
-            e, var, value = to_v(e), v, value
-        return inst.evaluate(_bind_variance(e.xreplace({var: value}), inst)), sp.S.Zero
-    if isinstance(claim, MinimumAt):
-        f = inst.structural(claim.f)
-        var = inst.structural(claim.var)
-        point = inst.structural(claim.point)
-        swap = _variance_swap(var)
-        if swap:
-            to_v, v, _ = swap
-            f, var = to_v(f), v
-        d2 = sp.diff(f, var, 2).xreplace({var: point})
-        return inst.evaluate(_bind_variance(d2, inst)), sp.S.Zero
+        if isinstance(claim, Solves):
+            e, value = inst.structural(claim.lhs - claim.rhs), inst.structural(claim.value)
+        else:
+            f, value = inst.structural(claim.f), inst.structural(claim.point)
+        base = _squared(var)
+        results = []
+        for sign in ((1, -1) if base is not None and not base.is_positive else (1,)):
+            if base is not None:
+                v = sp.Dummy("v", positive=True)
+                sub = {base: sign * sp.sqrt(v)}
+            else:
+                v, sub = var, {}
+            if isinstance(claim, Solves):
+                results.append(inst.evaluate(e.xreplace(sub).xreplace({v: value})))
+            else:
+                results.append(inst.evaluate(sp.diff(f.xreplace(sub), v, 2).xreplace({v: value})))
+        if isinstance(claim, Solves):
+            return next((r for r in results if r != 0), results[0]), sp.S.Zero
+        return min(results, key=lambda r: sp.N(r, 30) if r.is_real else 0), sp.S.Zero
     raise TypeError(f"not a claim: {claim!r}")
 
 
-def _bind_variance(e: sp.Expr, inst: Instantiation) -> sp.Expr:
-    """Give each variance variable the square of its symbol's drawn value."""
-    def val(x: sp.Basic) -> sp.Expr:
-        name = x.base.label.name[: -len("__var")] if isinstance(x, Indexed) else x.name[: -len("__var")]
-        if isinstance(x, Indexed):
-            orig = IndexedBase(name, positive=True)[x.indices]
-        else:
-            orig = sp.Symbol(name, positive=True)
-        return _lookup(inst, orig) ** 2
-
-    return e.replace(
-        lambda x: (isinstance(x, Indexed) and str(x.base.label).endswith("__var"))
-        or (isinstance(x, sp.Symbol) and x.name.endswith("__var")),
-        val,
-    )
-
-
-def _lookup(inst: Instantiation, orig: sp.Basic) -> sp.Expr:
-    for k in list(inst.values):
-        if str(k) == str(orig):
-            return inst.values[k]
-    return inst.value_of(orig)
-
-
 def _numeric_derivative(of: sp.Expr, wrt: sp.Expr, inst: Instantiation) -> sp.Expr:
-    of_i = inst.structural(of)
-    wrt_i = inst.structural(wrt)
-    d, _ = _diff(of_i, wrt_i)
-    return inst.evaluate(_bind_variance(d, inst))
+    return inst.evaluate(_diff(inst.structural(of), inst.structural(wrt)))
 
 
 def _compare(lv: sp.Expr, rv: sp.Expr, claim: Claim) -> str:
@@ -336,6 +320,8 @@ def _numeric(claim: Claim, a: Assumptions, points: int, seed: int) -> Verdict:
             cex = inst.described(exprs)
             if isinstance(claim, MinimumAt):
                 detail = f"second derivative is {_short(lv)}, not positive, at this point"
+            elif isinstance(claim, Solves):
+                detail = f"substituting the solution leaves lhs - rhs = {_short(lv)}, not 0"
             else:
                 ls, rs = _pair(lv, rv)
                 detail = f"sides differ: {ls} vs {rs}"
@@ -398,7 +384,16 @@ def check(
     seed: int = 0,
     symbolic: bool = True,
 ) -> Verdict:
-    """Decide one claim under a time budget. The only function that makes verdicts."""
+    """Decide one claim under a time budget. The only function that makes verdicts.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> check(Equal((x + 10**20) - 10**20, x)).verdict
+    'proved'
+    >>> v = check(Equal(sp.pi * x, sp.Rational(355, 113) * x))
+    >>> v.verdict, sorted(v.counterexample)
+    ('refuted', ['x'])
+    """
     a = assumptions or Assumptions()
     start = time.perf_counter()
     if isinstance(claim, Unreadable):

@@ -133,7 +133,9 @@ def _norm_product(body: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.
         return sp.Mul(*[_norm_product(f, limits, ctx) for f in body.args])
     if isinstance(body, sp.exp):
         return sp.exp(_norm_sum(_expand(body.args[0], ctx), limits, ctx.with_limits(limits)))
-    if isinstance(body, sp.Pow) and not body.exp.has(*dummies):
+    if isinstance(body, sp.Pow) and not body.exp.has(*dummies) and (
+        body.exp.is_integer or is_positive(body.base, ctx.with_limits(limits))
+    ):
         return _norm_product(body.base, limits, ctx) ** body.exp
     if isinstance(body, sp.Pow) and body.base == sp.E:
         return sp.exp(_norm_sum(_expand(body.exp, ctx), limits, ctx.with_limits(limits)))
@@ -341,10 +343,13 @@ def atomize(
     def visit(x: sp.Basic) -> sp.Basic:
         if isinstance(x, (Sum, Product)):
             if x not in table:
-                pos = is_positive(x, ctx)
-                table[x] = sp.Symbol(f"_S{len(table)}", positive=True) if pos else sp.Symbol(
-                    f"_S{len(table)}", real=True
-                )
+                name = f"_S{len(table)}"
+                if is_positive(x, ctx):
+                    table[x] = sp.Symbol(name, positive=True)
+                elif x.function.is_real:
+                    table[x] = sp.Symbol(name, real=True)
+                else:
+                    table[x] = sp.Symbol(name)
             return table[x]
         if x.is_Atom or isinstance(x, Indexed):
             return x
