@@ -1,26 +1,48 @@
-"""derivations: a symbolic derivation verifier for machine-learning course notes."""
-from ._claims import Assumptions, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable
-from ._derivation import Chain, Derivation, Step
-from ._kernel import Verdict, check, check_derivation
-from ._report import DerivationReport, Report, StepResult
+"""derivations: a symbolic derivation verifier for machine-learning course notes.
+
+Names load lazily, so that importing the package (for the pytest plugin, say) does
+not import SymPy until something is used.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Assumptions",
-    "Chain",
-    "Derivation",
-    "DerivationReport",
-    "DerivativeOf",
-    "Equal",
-    "MinimumAt",
-    "Report",
-    "Sampled",
-    "Solves",
-    "Step",
-    "StepResult",
-    "Unreadable",
-    "Verdict",
-    "check",
-    "check_derivation",
-]
+_EXPORTS = {
+    "Assumptions": "._claims",
+    "DerivativeOf": "._claims",
+    "Equal": "._claims",
+    "MinimumAt": "._claims",
+    "Sampled": "._claims",
+    "Solves": "._claims",
+    "Unreadable": "._claims",
+    "Chain": "._derivation",
+    "Derivation": "._derivation",
+    "Step": "._derivation",
+    "Verdict": "._kernel",
+    "check": "._kernel",
+    "check_derivation": "._kernel",
+    "DerivationReport": "._report",
+    "Report": "._report",
+    "StepResult": "._report",
+    "InputError": "._errors",
+    "builtin": "._api",
+    "check_path": "._api",
+    "load": "._api",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'derivations' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -189,12 +189,12 @@ class _ClaimPrinter(LatexPrinter):
 
     def _print_KroneckerDelta(self, expr: Any, exp: Any = None) -> str:
         a, b = (self._print(t) for t in expr.args)
-        return rf"\mathbb{{1}}[{a} = {b}]"
+        return rf"\mathbf{{1}}[{a} = {b}]"
 
 
 def claim_latex(claim: Claim | Expr) -> str:
     """LaTeX of a claim or expression, from SymPy's printer."""
-    printer = _ClaimPrinter({"mul_symbol": None, "ln_notation": False})
+    printer = _ClaimPrinter({"mul_symbol": None, "ln_notation": False, "order": "none"})
     if hasattr(claim, "_latex") and not isinstance(claim, sp.Basic):
         return claim._latex(printer)
     return printer.doprint(claim)

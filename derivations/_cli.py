@@ -4,9 +4,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
-from ._builtins import BUILTINS, builtin_derivations
+from ._api import load
+from ._builtins import BUILTINS
 from ._derivation import Derivation
 from ._errors import InputError
 from ._kernel import DEFAULT_BUDGET, DEFAULT_POINTS, check_derivation
@@ -40,39 +41,10 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _loader(module: str, attr: str) -> Callable[[str], list[Derivation]]:
-    def load(path: str) -> list[Derivation]:
-        try:
-            fn = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            raise InputError(f"this installation cannot read {path} ({module} is missing)") from None
-        out = fn(path)
-        return list(out) if isinstance(out, (list, tuple)) else [out]
-
-    return load
-
-
-_FILE_READERS = {
-    ".tex": _loader("derivations._latex", "load_tex"),
-    ".toml": _loader("derivations._nets.claims", "load_claims"),
-}
-
-
 def _targets(names: Sequence[str], numeric_samples: int) -> list[Derivation]:
-    if not names:
-        names = list(BUILTINS)
     out: list[Derivation] = []
-    for name in names:
-        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if suffix in _FILE_READERS:
-            out.extend(_FILE_READERS[suffix](name))
-        elif name in BUILTINS:
-            out.extend(builtin_derivations(name, numeric_samples))
-        else:
-            known = ", ".join(sorted(BUILTINS))
-            raise InputError(
-                f"unknown derivation {name!r}; built-ins are: {known}; files must end in .tex or .toml"
-            )
+    for name in names or list(BUILTINS):
+        out.extend(load(name, numeric_samples))
     return out
 
 

@@ -38,6 +38,17 @@ class StepResult:
         d.pop("points")
         return d
 
+    def describe(self, source: str = "") -> str:
+        """A few readable lines: where, the verdict and why, the step, the counterexample."""
+        where = f"{source}:{self.line}" if source and self.line is not None else (source or "") + f" step {self.index}"
+        lines = [f"{where.strip()}: {self.verdict}" + (f" ({self.justification})" if self.justification else "")]
+        lines.append(f"  step: {self.claim}")
+        if self.detail:
+            lines.append(f"  why: {self.detail}")
+        if self.counterexample:
+            lines.append("  counterexample: " + ", ".join(f"{k}={v}" for k, v in self.counterexample.items()))
+        return "\n".join(lines)
+
 
 @dataclass
 class DerivationReport:

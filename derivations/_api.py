@@ -1,0 +1,59 @@
+"""Loading derivations by name or path, for the front ends (CLI, pytest plugin, notebooks)."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Callable, Union
+
+from ._builtins import BUILTINS, builtin_derivations
+from ._derivation import Derivation
+from ._errors import InputError
+from ._kernel import DEFAULT_BUDGET, DEFAULT_POINTS, check_derivation
+from ._report import Report
+
+__all__ = ["builtin", "check_path", "load", "readers"]
+
+
+def _reader(module: str, attr: str) -> Callable[[str], list[Derivation]]:
+    def read(path: str) -> list[Derivation]:
+        try:
+            fn = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            raise InputError(f"this installation cannot read {path} ({module} is missing)") from None
+        out = fn(path)
+        return list(out) if isinstance(out, (list, tuple)) else [out]
+
+    return read
+
+
+def readers() -> dict[str, Callable[[str], list[Derivation]]]:
+    """File suffix -> reader returning derivations; readers raise InputError for unreadable files."""
+    return {
+        ".tex": _reader("derivations._latex", "load_tex"),
+        ".toml": _reader("derivations._nets.claims", "load_claims"),
+    }
+
+
+def builtin(name: str, numeric_samples: int = 0) -> list[Derivation]:
+    """The derivations of a built-in by name (``gnb``, ...); InputError lists the known names."""
+    try:
+        return builtin_derivations(name, numeric_samples)
+    except KeyError:
+        known = ", ".join(sorted(BUILTINS))
+        raise InputError(f"unknown derivation {name!r}; built-ins are: {known}; files must end in .tex or .toml") from None
+
+
+def load(target: Union[str, Path], numeric_samples: int = 0) -> list[Derivation]:
+    """Derivations from a built-in name, a LaTeX file (.tex) or a claims file (.toml)."""
+    name = str(target)
+    suffix = Path(name).suffix.lower()
+    table = readers()
+    if suffix in table:
+        return table[suffix](name)
+    return builtin(name, numeric_samples)
+
+
+def check_path(target: Union[str, Path], budget: float = DEFAULT_BUDGET, points: int = DEFAULT_POINTS,
+               numeric_samples: int = 0) -> Report:
+    """Load and check; the report's verdicts come from the kernel."""
+    return Report([check_derivation(d, budget=budget, points=points) for d in load(target, numeric_samples)])
