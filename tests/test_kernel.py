@@ -153,3 +153,16 @@ def test_sampled_claims():
     assert v.verdict == "refuted" and v.counterexample["seed"] == "3"
     flaky = iter([{"v": 1}, None] + [None] * 10)
     assert check(Sampled("flaky", lambda s: next(flaky), 3)).verdict == "unknown"
+
+
+def _hog(*args):
+    blocks = []
+    while True:
+        blocks.append(bytearray(512 * 1024**2))
+
+
+def test_memory_exhaustion_is_unknown(monkeypatch):
+    monkeypatch.setattr(kernel, "_symbolic", _hog)
+    monkeypatch.setattr(kernel, "_numeric", _hog)
+    v = check(Equal(x, x), budget=20.0)
+    assert v.verdict == "unknown" and "memory" in v.detail
