@@ -31,6 +31,7 @@ MAX_NODES = 20_000
 MAX_INT_DIGITS = 400
 MAX_EXPANSION_TERMS = 20_000
 SYMBOLIC_SHARE = 0.6
+MEMORY_BYTES = 4 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -399,7 +400,7 @@ def check(
     if isinstance(claim, Unreadable):
         return Verdict("error", claim.message)
     if isinstance(claim, Sampled):
-        out = run_bounded(_sampled_job, (claim,), budget)
+        out = run_bounded(_sampled_job, (claim,), budget, MEMORY_BYTES)
         elapsed = time.perf_counter() - start
         if out.status == "ok":
             v = out.value
@@ -412,13 +413,13 @@ def check(
         return Verdict("unknown", f"refused before work: {too_big}", seconds=time.perf_counter() - start)
     reasons = []
     if symbolic:
-        out = run_bounded(_symbolic_job, (claim, a), budget * SYMBOLIC_SHARE)
+        out = run_bounded(_symbolic_job, (claim, a), budget * SYMBOLIC_SHARE, MEMORY_BYTES)
         if out.status == "ok" and out.value[0]:
             return Verdict("proved", "shown symbolically", seconds=time.perf_counter() - start)
         if out.status != "ok":
             reasons.append(f"symbolic check: {out.reason.splitlines()[0] if out.reason else out.status}")
     remaining = max(budget - (time.perf_counter() - start), 0.5)
-    out = run_bounded(_numeric_job, (claim, a, points, seed), remaining)
+    out = run_bounded(_numeric_job, (claim, a, points, seed), remaining, MEMORY_BYTES)
     elapsed = time.perf_counter() - start
     if out.status == "ok":
         v: Verdict = out.value

@@ -164,5 +164,6 @@ def _hog(*args):
 def test_memory_exhaustion_is_unknown(monkeypatch):
     monkeypatch.setattr(kernel, "_symbolic", _hog)
     monkeypatch.setattr(kernel, "_numeric", _hog)
+    monkeypatch.setattr(kernel, "MEMORY_BYTES", 1024**3)
     v = check(Equal(x, x), budget=20.0)
     assert v.verdict == "unknown" and "memory" in v.detail
