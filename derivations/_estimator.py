@@ -58,8 +58,10 @@ def _encode(y: np.ndarray, classes: Optional[Any]) -> tuple[np.ndarray, np.ndarr
         if y.dtype.kind in "iu" and len(y):
             lo, hi = int(y.min()), int(y.max())
             if hi - lo <= max(4 * len(y), 1 << 16):
-                off = (y - lo).astype(np.intp, copy=False)
+                off = y.astype(np.intp, copy=False) if lo == 0 else (y - lo).astype(np.intp, copy=False)
                 present = np.flatnonzero(np.bincount(off, minlength=hi - lo + 1))
+                if len(present) == hi - lo + 1:
+                    return (present + lo).astype(y.dtype), off
                 lut = np.empty(hi - lo + 1, dtype=np.intp)
                 lut[present] = np.arange(len(present))
                 return (present + lo).astype(y.dtype), lut[off]
@@ -94,44 +96,47 @@ def _encode(y: np.ndarray, classes: Optional[Any]) -> tuple[np.ndarray, np.ndarr
 
 
 def _moments(X: np.ndarray, idx: np.ndarray, K: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Class counts (K), class means (K x D), pooled centred sum of squares (D), one pass.
+    """Class counts (K), class means (K x D) and the pooled centred sum of squares (D).
 
-    Each chunk gets exact-in-cache two-pass statistics (class sums by a one-hot matmul,
-    then squared deviations from the chunk's class means); chunks are merged with
-    Chan et al.'s update, so large offsets with small spread do not cancel.
+    One pass over X in cache-sized chunks: per chunk, class sums by a one-hot matmul and
+    squared deviations from the chunk's own class means. The chunks are combined by the
+    law of total variance, sum_c sum_k n_ck (mean_ck - mean_k)^2, a sum of squares of
+    differences, so large offsets with a small spread do not cancel.
     """
     N, D = X.shape
     step = _rows_per_chunk(D, K)
+    chunks = -(-N // step)
     eye = np.eye(K)
-    onehot_buf = np.empty((min(step, N), K))
+    oh_buf = np.empty((min(step, N), K))
     dev_buf = np.empty((min(step, N), D))
-    sums = np.empty((K, D))
-    count = np.zeros(K)
-    mean = np.zeros((K, D))
-    m2 = np.zeros(D)
-    for s in range(0, N, step):
-        e = min(s + step, N)
+    ones = np.ones(min(step, N))
+    counts = np.empty((chunks, K))
+    means = np.empty((chunks, K, D))
+    m2 = np.empty((chunks, D))
+    for c in range(chunks):
+        s, e = c * step, min(c * step + step, N)
         Xc = X[s:e] if X.dtype == np.float64 else X[s:e].astype(np.float64)
         yc = idx[s:e]
-        oh = np.take(eye, yc, axis=0, out=onehot_buf[: e - s])
-        np.matmul(oh.T, Xc, out=sums)
-        nc = oh.sum(axis=0)
-        seen = nc > 0
-        mc = sums / np.where(seen, nc, 1.0)[:, None]
-        dev = np.take(mc, yc, axis=0, out=dev_buf[: e - s])
+        oh = np.take(eye, yc, axis=0, out=oh_buf[: e - s])
+        nc = np.bincount(yc, minlength=K)
+        counts[c] = nc
+        np.divide(oh.T @ Xc, np.maximum(nc, 1)[:, None], out=means[c])
+        dev = np.matmul(oh, means[c], out=dev_buf[: e - s])
         np.subtract(Xc, dev, out=dev)
-        m2c = np.einsum("ij,ij->j", dev, dev)
-        if not (np.isfinite(m2c).all() and np.isfinite(mc).all()):
-            raise _nonfinite_error(np.asarray(Xc), s)
-        total = count + nc
-        w = np.where(seen, nc / np.where(total > 0, total, 1.0), 0.0)
-        delta = mc - mean
-        m2 += m2c + (count * w) @ (delta * delta)
-        mean += delta * w[:, None]
-        count = total
-    if not np.isfinite(m2).all():
+        np.multiply(dev, dev, out=dev)
+        np.matmul(ones[: e - s], dev, out=m2[c])
+    ok = np.isfinite(m2).all(axis=1) & np.isfinite(means).all(axis=(1, 2))
+    if not ok.all():
+        c = int(np.flatnonzero(~ok)[0])
+        raise _nonfinite_error(np.asarray(X[c * step:(c + 1) * step], dtype=np.float64), c * step)
+    count = counts.sum(axis=0)
+    mean = np.einsum("ck,ckd->kd", counts, means) / count[:, None]
+    diff = np.where(counts[:, :, None] > 0, means - mean, 0.0)
+    between = np.einsum("ck,ckd->d", counts, diff * diff)
+    total = m2.sum(axis=0) + between
+    if not np.isfinite(total).all():
         raise InputError("X has values too large for float64 arithmetic: sums of squares overflow; rescale the features")
-    return count, mean, m2
+    return count, mean, total
 
 
 class SharedVarianceGaussianNB:
