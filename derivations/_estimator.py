@@ -86,7 +86,8 @@ def _encode(y: np.ndarray, classes: Optional[Any]) -> tuple[np.ndarray, np.ndarr
     unknown = np.flatnonzero(cls[idx_c] != y)
     if len(unknown):
         r = int(unknown[0])
-        raise InputError(f"y[{r}] = {y[r]!r} is not one of classes {cls.tolist()!r}")
+        label = y[r].item() if isinstance(y[r], np.generic) else y[r]
+        raise InputError(f"y[{r}] = {label!r} is not one of classes {cls.tolist()!r}")
     counts = np.bincount(idx_c, minlength=len(cls))
     if (counts == 0).any():
         missing = cls[counts == 0].tolist()
@@ -113,18 +114,19 @@ def _moments(X: np.ndarray, idx: np.ndarray, K: int) -> tuple[np.ndarray, np.nda
     counts = np.empty((chunks, K))
     means = np.empty((chunks, K, D))
     m2 = np.empty((chunks, D))
-    for c in range(chunks):
-        s, e = c * step, min(c * step + step, N)
-        Xc = X[s:e] if X.dtype == np.float64 else X[s:e].astype(np.float64)
-        yc = idx[s:e]
-        oh = np.take(eye, yc, axis=0, out=oh_buf[: e - s])
-        nc = np.bincount(yc, minlength=K)
-        counts[c] = nc
-        np.divide(oh.T @ Xc, np.maximum(nc, 1)[:, None], out=means[c])
-        dev = np.matmul(oh, means[c], out=dev_buf[: e - s])
-        np.subtract(Xc, dev, out=dev)
-        np.multiply(dev, dev, out=dev)
-        np.matmul(ones[: e - s], dev, out=m2[c])
+    with np.errstate(over="ignore", invalid="ignore"):
+        for c in range(chunks):
+            s, e = c * step, min(c * step + step, N)
+            Xc = X[s:e] if X.dtype == np.float64 else X[s:e].astype(np.float64)
+            yc = idx[s:e]
+            oh = np.take(eye, yc, axis=0, out=oh_buf[: e - s])
+            nc = np.bincount(yc, minlength=K)
+            counts[c] = nc
+            np.divide(oh.T @ Xc, np.maximum(nc, 1)[:, None], out=means[c])
+            dev = np.matmul(oh, means[c], out=dev_buf[: e - s])
+            np.subtract(Xc, dev, out=dev)
+            np.multiply(dev, dev, out=dev)
+            np.matmul(ones[: e - s], dev, out=m2[c])
     ok = np.isfinite(m2).all(axis=1) & np.isfinite(means).all(axis=(1, 2))
     if not ok.all():
         c = int(np.flatnonzero(~ok)[0])
@@ -224,13 +226,14 @@ class SharedVarianceGaussianNB:
         step = _rows_per_chunk(D, len(b))
         buf = np.empty((min(step, N), D))
         Wt = np.ascontiguousarray(W.T)
-        for s in range(0, N, step):
-            e = min(s + step, N)
-            Z = np.subtract(A[s:e], c, out=buf[: e - s])
-            sc = np.matmul(Z, Wt, out=out[s:e])
-            sc += b
-            if not np.isfinite(sc).all():
-                raise _nonfinite_error(np.asarray(A[s:e], dtype=np.float64), s)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for s in range(0, N, step):
+                e = min(s + step, N)
+                Z = np.subtract(A[s:e], c, out=buf[: e - s])
+                sc = np.matmul(Z, Wt, out=out[s:e])
+                sc += b
+                if not np.isfinite(sc).all():
+                    raise _nonfinite_error(np.asarray(A[s:e], dtype=np.float64), s)
 
     def _log_normalise(self, S: np.ndarray, log: bool) -> np.ndarray:
         """In place: rows of scores -> log posteriors (or posteriors) by a stable log-sum-exp."""
