@@ -16,7 +16,7 @@ import sympy as sp
 from .._errors import InputError
 from .spec import Layer, LayerShape, Spec, shapes
 
-__all__ = ["CONVENTIONS", "QUANTITIES", "Convention", "LayerCount", "NetCount", "SYMBOLS", "count", "formula",
+__all__ = ["CONVENTIONS", "QUANTITIES", "Convention", "LayerCount", "NetCount", "SYMBOLS", "count", "formula", "formula_latex",
            "instance"]
 
 QUANTITIES = ("units", "weights", "biases", "params", "connections")
@@ -81,6 +81,13 @@ def formula(kind: str, quantity: str) -> sp.Expr:
     if kind not in FACTORS:
         return sp.S.Zero
     return sp.Mul(*FACTORS[kind][quantity])
+
+
+def formula_latex(kind: str, quantity: str) -> str:
+    """The formula in the order the sheet writes it: ``k_{h} k_{w} \\frac{C_{in}}{G} C_{out}``."""
+    if kind not in FACTORS:
+        return "0"
+    return " ".join(sp.latex(f) for f in FACTORS[kind][quantity])
 
 
 @dataclass(frozen=True)
