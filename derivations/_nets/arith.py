@@ -16,7 +16,7 @@ __all__ = ["MAX_DIGITS", "MAX_LENGTH", "ArithmeticError_", "parse_number", "pars
 
 MAX_LENGTH = 200
 MAX_DIGITS = 30
-MAX_TOTAL_DIGITS = 200
+MAX_TOTAL_DIGITS = 120
 MAX_DEPTH = 12
 
 _GRAMMAR = r"""
