@@ -137,7 +137,8 @@ def _moments(X: np.ndarray, idx: np.ndarray, K: int) -> tuple[np.ndarray, np.nda
     between = np.einsum("ck,ckd->d", counts, diff * diff)
     total = m2.sum(axis=0) + between
     if not np.isfinite(total).all():
-        raise InputError("X has values too large for float64 arithmetic: sums of squares overflow; rescale the features")
+        raise InputError("X has values too large for float64 arithmetic: sums of squares overflow; "
+                         "rescale the features")
     return count, mean, total
 
 
@@ -162,13 +163,14 @@ class SharedVarianceGaussianNB:
         return self
 
     def __repr__(self) -> str:
-        return "SharedVarianceGaussianNB()" if self.var_floor is None else f"SharedVarianceGaussianNB(var_floor={self.var_floor!r})"
+        args = "" if self.var_floor is None else f"var_floor={self.var_floor!r}"
+        return f"SharedVarianceGaussianNB({args})"
 
     def fit(self, X: Any, y: Any, classes: Optional[Any] = None) -> "SharedVarianceGaussianNB":
         """Fit the closed-form MLE: N_k, u_ki = mean of class k, sigma_i^2 pooled over N, alpha_k = N_k/N."""
         floor = self.var_floor
-        if floor is not None and not (isinstance(floor, (int, float, np.floating, np.integer))
-                                      and np.isfinite(floor) and floor > 0):
+        if floor is not None and (isinstance(floor, bool) or not (
+                isinstance(floor, (int, float, np.floating, np.integer)) and np.isfinite(floor) and floor > 0)):
             raise InputError(f"var_floor must be a positive finite number or None; got {floor!r}")
         A = _as_2d(X)
         yv = np.asarray(y)

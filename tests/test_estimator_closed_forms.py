@@ -82,7 +82,7 @@ def test_fit_equals_the_proved_closed_forms(labels, scale, offset):
 @pytest.mark.parametrize("labels,scale,offset", list(DATASETS.values()), ids=list(DATASETS))
 def test_predict_log_proba_is_the_softmax_of_the_proved_linear_form(labels, scale, offset):
     X, y = _data(labels, scale, offset)
-    K, (N, D) = len(set(labels)), X.shape
+    K, D = len(set(labels)), X.shape[1]
     est = SharedVarianceGaussianNB().fit(X, y)
     params = {sigma_[i + 1]: sp.sqrt(sp.Rational(float(est.var_[i]))) for i in range(D)}
     params.update({alpha_[k + 1]: sp.Rational(float(est.class_prior_[k])) for k in range(K)})
