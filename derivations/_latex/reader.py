@@ -1,0 +1,391 @@
+"""Read a LaTeX file into ``Derivation`` objects of kernel claims: one per display environment.
+
+Each display is read twice: first to learn how its letters are used (indices, sizes,
+labels), then to build SymPy objects of the decided kinds. Rows that cannot be read
+become ``Unreadable`` steps naming file:line:column; the other steps are still built.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import sympy as sp
+from lark import Token, Tree
+
+from .._claims import Assumptions, Claim, Unreadable
+from .._derivation import Derivation
+from .._errors import InputError
+from . import caps
+from .caps import ReadError
+from .parse import KNOWN_COMMANDS, parse_assume, parse_row
+from .source import Env, Row, Source, Span, expand_macros, macro_table, read_source
+from .steps import ChainBuilder, Elem
+from .symbols import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
+from .transform import Side, Transformer, atom_name
+
+__all__ = ["load_tex", "read_tex_string"]
+
+_ARROW_START = re.compile(r"\s*\\(implies|Rightarrow|therefore|Longrightarrow)(?![a-zA-Z])")
+
+
+def load_tex(path: str) -> list[Derivation]:
+    """The derivations in a LaTeX file; InputError if it is missing, not UTF-8 or has no display."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > caps.MAX_FILE_BYTES:
+            raise InputError(f"file too large ({size} bytes; limit {caps.MAX_FILE_BYTES})", path)
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    return _read(data, path)
+
+
+def read_tex_string(text: str, source: str = "<string>") -> list[Derivation]:
+    """The derivations in LaTeX text; ``source`` names it in messages and reports."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"text is not valid Unicode at character {exc.start}", source) from None
+    return _read(data, source)
+
+
+def _read(data: bytes, path: str) -> list[Derivation]:
+    src = read_source(data, path)
+    if not src.envs and not src.issues:
+        raise InputError("no environment found (looked for align, align*, equation, equation* and \\[...\\])", path)
+    if not src.envs and not any("never closed" in i.message for i in src.issues):
+        notes = "; ".join(f"{src.place(i.offset)}: {i.message}" for i in src.issues)
+        raise InputError(f"no environment found (looked for align, align*, equation, equation* and \\[...\\]); "
+                         f"{notes}", path)
+    return _FileReader(src).run()
+
+
+@dataclass
+class _Assume:
+    offset: int
+    span: Span
+    tree: Optional[Tree]
+
+
+@dataclass
+class _ParsedRow:
+    row: Row
+    span: Optional[Span]
+    tree: Optional[Tree]
+    error: Optional[ReadError]
+    visible: dict[str, Definition]
+    definition: Optional[Definition] = None
+
+
+def _subjects(e: sp.Basic) -> set[str]:
+    """Names a relation is about: symbols and families, not bound or index-only symbols."""
+    if isinstance(e, sp.Indexed):
+        return {str(e.base.label)}
+    if isinstance(e, sp.Symbol):
+        return {e.name}
+    if isinstance(e, (sp.Sum, sp.Product)):
+        inner = _subjects(e.function)
+        for _, lo, hi in e.limits:
+            inner |= _subjects(lo) | _subjects(hi)
+        return inner - {lim[0].name for lim in e.limits}
+    out: set[str] = set()
+    for a in e.args:
+        out |= _subjects(a)
+    return out
+
+
+def _cover(relations: list[sp.Basic], ranges: dict[str, tuple[sp.Expr, sp.Expr]]) -> list[tuple]:
+    """``sum_m 1[y^(m) = k] >= 1`` with ``1 <= k <= K``: every class 1..K appears among y[1..N]."""
+    out = []
+    for r in relations:
+        if isinstance(r, (sp.GreaterThan, sp.StrictGreaterThan)):
+            big, small = r.lhs, r.rhs
+        elif isinstance(r, (sp.LessThan, sp.StrictLessThan)):
+            big, small = r.rhs, r.lhs
+        else:
+            continue
+        strict = isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan))
+        if not (small == 1 or (strict and small == 0)):
+            continue
+        if not (isinstance(big, sp.Sum) and len(big.limits) == 1 and isinstance(big.function, sp.KroneckerDelta)):
+            continue
+        m, lo, hi = big.limits[0]
+        a, b = big.function.args
+        if isinstance(b, sp.Indexed):
+            a, b = b, a
+        if not (isinstance(a, sp.Indexed) and a.indices == (m,) and isinstance(b, sp.Symbol) and lo == 1):
+            continue
+        rng = ranges.get(b.name)
+        if rng is not None and rng[0] == 1 and isinstance(rng[1], sp.Symbol) and isinstance(hi, sp.Symbol):
+            out.append((a.base, rng[1], hi))
+    return out
+
+
+def _head(expr: Tree) -> tuple[str, str, tuple[str, ...]]:
+    """``(name, kind, params)`` of a definition head: ``x``, ``N_k``, ``f(x)``, ``\\ell(\\mu, s)``."""
+    bad = ReadError("cannot define this: write a letter, an indexed name such as N_k, or a function head "
+                    "such as f(x) before ':='")
+    kids = [c for c in expr.children if isinstance(c, Tree)]
+    if len(kids) != 1 or kids[0].data != "term":
+        raise bad
+    items = kids[0].children
+    if not items or items[0].data != "postfix" or not isinstance(items[0].children[0], Tree):
+        raise bad
+    name = atom_name(items[0].children[0])
+    if name is None:
+        raise bad
+    scripts = [c for c in items[0].children[1:]]
+    if len(items) == 1 and not scripts:
+        return name, "bare", ()
+    if len(items) == 1 and len(scripts) == 1 and isinstance(scripts[0], Tree) and scripts[0].data == "subscript":
+        params = _letters(scripts[0])
+        if params:
+            return name, "index", params
+        raise bad
+    if len(items) == 2 and not scripts and items[1].data == "postfix" and len(items[1].children) == 1:
+        grp = items[1].children[0]
+        if isinstance(grp, Tree) and grp.data == "paren":
+            params = []
+            for e in grp.children:
+                if isinstance(e, Token):
+                    continue
+                p = _letters(e)
+                if len(p) != 1:
+                    raise bad
+                params.extend(p)
+            if len(set(params)) == len(params):
+                return name, "func", tuple(params)
+    raise bad
+
+
+def _letters(node: Tree) -> tuple[str, ...]:
+    """Plain letters under a subscript or argument, in order; empty if anything else is there."""
+    out: list[str] = []
+    for t in node.iter_subtrees_topdown():
+        if t.data in ("letter", "greek"):
+            out.append(str(t.children[0]).lstrip("\\"))
+        elif t.data == "simple":
+            tok = t.children[0]
+            if tok.type == "NUMBER":
+                return ()
+            out.append(str(tok).lstrip("\\"))
+        elif t.data in ("sub", "expr", "term", "postfix", "subscript"):
+            if t.data == "postfix" and len(t.children) != 1:
+                return ()
+            if t.data == "expr" and len(t.children) != 1:
+                return ()
+            continue
+        else:
+            return ()
+    return tuple(out)
+
+
+class _FileReader:
+    """Reads the environments of one file in order, sharing definitions and assumptions."""
+
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self.defs = Definitions()
+        self.steps = 0
+        self.capped = False
+        self.file_issues: list[tuple[int, str, str]] = []
+        self.reported: set[int] = set()
+        self.assumes: list[_Assume] = []
+        for off, span in src.assumes:
+            span = self._strip_punct(span)
+            try:
+                span = expand_macros(span, macro_table(src, off), KNOWN_COMMANDS)
+                tree = parse_assume(span)
+            except ReadError as e:
+                self._issue_once(off, e)
+                tree = None
+            self.assumes.append(_Assume(off, span, tree))
+
+    @staticmethod
+    def _strip_punct(span: Span) -> Span:
+        span = span.strip()
+        while span.s and span.s[-1] in ".;":
+            span = span[:-1].strip()
+        return span
+
+    # ------------------------------------------------------------ reporting
+    def _message(self, e: ReadError) -> str:
+        place = self.src.place(e.offset) if e.offset is not None else self.src.path
+        text = " ".join(e.text.split())
+        near = f" (at {text!r})" if text and text not in e.message else ""
+        return f"{place}: {e.message}{near}"
+
+    def _issue_once(self, key: int, e: ReadError) -> None:
+        if key in self.reported:
+            return
+        self.reported.add(key)
+        off = e.offset if e.offset is not None else key
+        self.file_issues.append((off, self._message(e), e.text))
+
+    def _line(self, offset: int) -> int:
+        return self.src.where(offset)[0]
+
+    # ------------------------------------------------------------ the file
+    def run(self) -> list[Derivation]:
+        out = [d for d in (self._env(env) for env in self.src.envs) if d.steps]
+        for issue in self.src.issues:
+            self.file_issues.append((issue.offset, f"{self.src.place(issue.offset)}: {issue.message}", issue.text))
+        if self.file_issues:
+            d = Derivation(f"{Path(self.src.path).name}", "problems with the file", source=self.src.path)
+            for off, msg, text in sorted(self.file_issues):
+                d.add(Unreadable(msg, text), line=self._line(off))
+            out.insert(0, d)
+        return out
+
+    def _parse_rows(self, env: Env) -> list[_ParsedRow]:
+        out = []
+        for row in env.rows:
+            vis = self.defs.visible(row.offset)
+            try:
+                span = expand_macros(row.math, macro_table(self.src, row.offset), KNOWN_COMMANDS)
+                tree = parse_row(span)
+            except ReadError as e:
+                out.append(_ParsedRow(row, None, None, e, vis))
+                continue
+            pr = _ParsedRow(row, span, tree, None, vis)
+            kids = tree.children
+            defines = [k for k in kids if k.data == "rel" and k.children[0].type == "DEFINE"]
+            if defines:
+                if kids[0].data != "expr" or len(kids) < 3 or kids[1] is not defines[0] or len(defines) > 1:
+                    pr.error = ReadError("':=' may only follow the name being defined, once per row",
+                                         span.offset(defines[0].children[0].start_pos or 0))
+                else:
+                    try:
+                        name, kind, params = _head(kids[0])
+                    except ReadError as e:
+                        e.offset, e.text = span.offset(0), span.s[:40]
+                        pr.error = e
+                    else:
+                        nodes = sum(1 for _ in kids[2].iter_subtrees())
+                        pr.definition = Definition(name, kind, params, kids[2], row.offset, nodes, span)
+                        self.defs.add(pr.definition)
+            out.append(pr)
+        return out
+
+    def _elems(self, pr: _ParsedRow, kinds: Kinds, ranges: dict, collecting: bool,
+               usage: Optional[Usage] = None) -> list[Elem]:
+        assert pr.tree is not None and pr.span is not None
+        t = Transformer(pr.span, kinds, pr.visible, ranges, collecting, usage)
+        kids = pr.tree.children
+        if pr.definition is not None:
+            kids = kids[1:]
+        elems: list[Elem] = []
+        rel: Optional[Token] = None
+        for k in kids:
+            if k.data == "rel":
+                rel = k.children[0]
+                continue
+            value: "Side | ReadError"
+            try:
+                value = t.expr(k)
+            except ReadError as e:
+                value = e
+            except RecursionError:
+                value = ReadError("expression nested too deeply", t.offset(k), pr.span.s[:40])
+            except (ValueError, TypeError, ArithmeticError, NotImplementedError, AttributeError) as exc:
+                value = ReadError(f"cannot build this expression ({type(exc).__name__}: {exc})"[:200],
+                                  t.offset(k), pr.span.s[:40])
+            rel_type = rel.type if rel is not None else None
+            rel_off = pr.span.offset(rel.start_pos or 0) if rel is not None else pr.span.offset(0)
+            elems.append(Elem(rel_type, rel_off, value))
+            rel = None
+        return elems
+
+    def _relations(self, active: list[_Assume], kinds: Kinds, collecting: bool, used: set[str],
+                   usage: Optional[Usage] = None) -> tuple[list[sp.Basic], list[str]]:
+        relations: list[sp.Basic] = []
+        statements: list[str] = []
+        for a in active:
+            assert a.tree is not None
+            t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, usage)
+            try:
+                chains = t.relations(a.tree)
+            except ReadError as e:
+                if not collecting:
+                    self._issue_once(a.offset, e)
+                continue
+            except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+                if not collecting:
+                    self._issue_once(a.offset, ReadError(f"cannot read this assumption ({exc})", a.offset))
+                continue
+            for rels, chain in chains:
+                keep = rels if collecting else [r for r in rels if _subjects(r) & used]
+                if keep:
+                    relations.extend(keep)
+                    meta = chain.meta
+                    statements.append(" ".join(a.span.s[meta.start_pos: meta.end_pos].split()))
+        return relations, statements
+
+    # ------------------------------------------------------------ one display
+    def _env(self, env: Env) -> Derivation:
+        line = self._line(env.offset)
+        name = f"{Path(self.src.path).name}:{line}"
+        kind = "\\[...\\]" if env.kind == "\\[" else env.kind
+        d = Derivation(name, env.title or f"{kind} at line {line}", source=self.src.path)
+        rows = self._parse_rows(env)
+        active = [a for a in self.assumes if a.offset < env.offset and a.tree is not None]
+
+        u_assume, u_rows = Usage(), Usage()
+        rels1, _ = self._relations(active, Kinds(), True, set(), u_assume)
+        ranges1 = range_bounds(rels1)
+        for pr in rows:
+            if pr.tree is not None and pr.error is None:
+                self._elems(pr, Kinds(), ranges1, True, u_rows)
+        used = set(u_rows.names())
+        for r in rels1:
+            if _subjects(r) & u_rows.names():
+                used |= _subjects(r)
+        kinds = decide_kinds(u_rows, u_assume, rels1, used)
+
+        relations, statements = self._relations(active, kinds, False, u_rows.names())
+        ranges = range_bounds(relations)
+        sizes = tuple(kinds.symbol(n) for n in sorted(kinds.size))
+        d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
+                                    cover=tuple(dict.fromkeys(_cover(relations, ranges))),
+                                    statements=tuple(dict.fromkeys(statements)))
+
+        def emit(claim: Claim, by: str, offset: int) -> None:
+            if self.steps >= caps.MAX_STEPS:
+                if not self.capped:
+                    self.capped = True
+                    d.add(Unreadable(f"{self.src.place(offset)}: too many steps in this file (limit "
+                                     f"{caps.MAX_STEPS}); the rest are not read"), line=self._line(offset))
+                return
+            self.steps += 1
+            d.add(claim, by=by, line=self._line(offset))
+
+        def unreadable(e: ReadError) -> None:
+            off = e.offset if e.offset is not None else env.offset
+            emit(Unreadable(self._message(e), e.text), "", off)
+
+        builder = ChainBuilder(emit, unreadable)
+        for pr in rows:
+            if pr.error is not None or pr.tree is None:
+                builder.broken(bool(_ARROW_START.match(pr.row.math.s)))
+                unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
+                continue
+            elems = self._elems(pr, kinds, ranges, False)
+            if pr.definition is not None:
+                body = elems[0]
+                if isinstance(body.value, ReadError):
+                    builder.broken(False)
+                    unreadable(body.value)
+                else:
+                    builder.start_definition(body.value)
+                builder.row(elems[1:], pr.row.by)
+            else:
+                builder.row(elems, pr.row.by)
+        builder.finish()
+        return d
