@@ -28,6 +28,7 @@ _EXPORTS = {
     "Report": "._report",
     "StepResult": "._report",
     "InputError": "._errors",
+    "SharedVarianceGaussianNB": "._estimator",
     "builtin": "._api",
     "check_path": "._api",
     "load": "._api",

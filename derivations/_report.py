@@ -106,7 +106,7 @@ class Report:
             for s in d.steps:
                 where = f"{d.source}:{s.line}" if s.line is not None else f"step {s.index}"
                 out.append(f"  {where:<8} {s.verdict:<9} {s.seconds:6.2f}s  {s.justification}")
-                if s.verdict not in ("proved",):
+                if s.verdict not in ("proved", "supported"):
                     out.append(f"           {s.claim}")
                 if s.detail and s.verdict != "proved":
                     out.append(f"           {s.detail}")
