@@ -7,7 +7,7 @@ Pooling, activations and the like have no units, weights or connections of their
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Optional
 
@@ -103,7 +103,7 @@ class LayerCount:
     biases: int
     connections: int
     bias_adds: int
-    values: dict[sp.Symbol, int]
+    values: dict[sp.Symbol, int] = field(repr=False, compare=False)
 
     @property
     def params(self) -> int:
