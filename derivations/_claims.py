@@ -60,7 +60,7 @@ class DerivativeOf:
 
     def _latex(self, printer: Any) -> str:
         of = _latex(printer, self.of)
-        if isinstance(self.of, (sp.Add, sp.Sum)) or not self.of.is_Atom and self.of.func is sp.Add:
+        if not isinstance(self.of, (sp.Symbol, sp.Indexed)) and not self.of.is_Atom:
             of = rf"\left({of}\right)"
         return rf"\frac{{\partial}}{{\partial {_wrt_latex(printer, self.wrt)}}} {of} = {_latex(printer, self.result)}"
 

@@ -127,7 +127,9 @@ class Report:
             rows.append("|---|---|---|---|")
             for s in d.steps:
                 extra = f" ({s.detail})" if s.detail and not s.ok else ""
-                rows.append(f"| {s.index} | ${s.claim}$ | {s.justification} | {marks[s.verdict]} {s.verdict}{extra} |")
+                claim = s.claim.replace("|", r"\vert ")
+                why = (s.justification + extra).replace("|", "/")
+                rows.append(f"| {s.index} | ${claim}$ | {why.replace(extra, '')} | {marks[s.verdict]} {s.verdict}{extra} |")
             rows.append("")
         summ = self.summary()
         rows.append(", ".join(f"{n} {v}" for v, n in summ.items() if n))
