@@ -63,8 +63,8 @@ def _tok(t: object) -> str:
     name = getattr(t, "type", "")
     val = str(t)
     if name in _TOKEN_NAMES and name != "$END" and val:
-        return repr(val)
-    return _TOKEN_NAMES.get(name, repr(val))
+        return f"'{val}'"
+    return _TOKEN_NAMES.get(name, f"'{val}'")
 
 
 def _explain(exc: UnexpectedInput, span: Span) -> ReadError:
@@ -73,14 +73,14 @@ def _explain(exc: UnexpectedInput, span: Span) -> ReadError:
         i = exc.pos_in_stream
         m = re.match(r"\\[a-zA-Z]+\s*(\{[^{}]*\})?", s[i:])
         shown = m.group() if m else s[i]
-        return ReadError(f"cannot read {shown!r} here", span.offset(i), s[i: i + 20])
+        return ReadError(f"cannot read '{shown}' here", span.offset(i), s[i: i + 20])
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         i = tok.start_pos if tok.start_pos is not None else len(s)
         if tok.type == "$END":
             return ReadError("the expression ends too early", span.offset(len(s) - 1), s[-20:])
         if tok.type == "CMP":
-            return ReadError(f"inequality {str(tok)!r} is not a checked step (only '=' and solving steps are)",
+            return ReadError(f"inequality '{tok}' is not a checked step (only '=' and solving steps are)",
                              span.offset(i), str(tok))
         return ReadError(f"unexpected {_tok(tok)}", span.offset(i), s[i: i + 20])
     if isinstance(exc, UnexpectedEOF):

@@ -219,7 +219,7 @@ class _FileReader:
     def _message(self, e: ReadError) -> str:
         place = self.src.place(e.offset) if e.offset is not None else self.src.path
         text = " ".join(e.text.split())
-        near = f" (at {text!r})" if text and text not in e.message else ""
+        near = f" (at '{text}')" if text and text not in e.message else ""
         return f"{place}: {e.message}{near}"
 
     def _issue_once(self, key: int, e: ReadError) -> None:
@@ -371,12 +371,13 @@ class _FileReader:
             emit(Unreadable(self._message(e), e.text), "", off)
 
         builder = ChainBuilder(emit, unreadable)
+        u_final = Usage()
         for pr in rows:
             if pr.error is not None or pr.tree is None:
                 builder.broken(bool(_ARROW_START.match(pr.row.math.s)))
                 unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
                 continue
-            elems = self._elems(pr, kinds, ranges, False)
+            elems = self._elems(pr, kinds, ranges, False, u_final)
             if pr.definition is not None:
                 body = elems[0]
                 if isinstance(body.value, ReadError):
@@ -388,4 +389,23 @@ class _FileReader:
             else:
                 builder.row(elems, pr.row.by)
         builder.finish()
+        self._label_ranges(d, kinds, u_final)
         return d
+
+    @staticmethod
+    def _label_ranges(d: Derivation, kinds: Kinds, usage: Usage) -> None:
+        """Labels compared with a class index k in 1..K are in 1..K, unless an assumption says otherwise."""
+        a = d.assumptions
+        stated = {str(x.base.label) for r in a.relations for x in (getattr(r, "lhs", None), getattr(r, "rhs", None))
+                  if isinstance(x, sp.Indexed)}
+        extra, notes = [], []
+        for name, (elem, lo, hi, partner) in sorted(usage.label_ranges.items()):
+            if name not in kinds.label or name in stated:
+                continue
+            if not all((b.is_Integer or (isinstance(b, sp.Symbol) and b.is_integer)) for b in (lo, hi)):
+                continue
+            extra += [sp.Le(lo, elem, evaluate=False), sp.Le(elem, hi, evaluate=False)]
+            notes.append(f"{lo} <= {elem} <= {hi} (a label compared with {partner})")
+        if extra:
+            d.assumptions = Assumptions(a.sizes, a.relations + tuple(extra), a.cover, a.statements + tuple(notes),
+                                        a.size_range)

@@ -19,7 +19,8 @@ ENVIRONMENTS = ("align", "align*", "equation", "equation*")
 TRANSPARENT = ("aligned", "split", "gathered", "alignedat")
 BIDI = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u00ad")
-FORBIDDEN = re.compile(r"\\(input|include|includeonly|write18|immediate\s*\\write|write|openin|openout|read|catcode|csname)(?![a-zA-Z])")
+FORBIDDEN = re.compile(r"\\(input|include|includeonly|immediate\s*\\write18|write18|immediate\s*\\write|write|openin|"
+                       r"openout|read|catcode|csname)(?![a-zA-Z])")
 HEADING = re.compile(r"\\(?:section|subsection|subsubsection|paragraph)\*?\s*\{([^{}]*)\}")
 LATIN_LOOKALIKE = {
     "а": "a", "в": "B", "е": "e", "к": "K", "м": "M", "н": "H", "о": "o", "р": "p", "с": "c", "т": "T",
@@ -412,8 +413,8 @@ def read_source(data: bytes, path: str) -> Source:
     src = Source(path, text, line_starts)
     stripped, src.assumes = _strip_comments(text)
     for m in FORBIDDEN.finditer(stripped):
-        cmd = m.group(1).split("\\")[-1].strip()
-        src.issues.append(Issue(m.start(), f"\\{cmd} is never followed: only this file is read, nothing is run",
+        cmd = " ".join(m.group(0).split())
+        src.issues.append(Issue(m.start(), f"{cmd} is never followed: only this file is read, nothing is run",
                                 text[m.start(): m.end() + 40].split("\n")[0]))
     stripped = _macros(stripped, src)
     headings = [(m.start(), " ".join(m.group(1).split())) for m in HEADING.finditer(stripped)]

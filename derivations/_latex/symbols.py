@@ -23,6 +23,7 @@ class Usage:
     label: set[str] = field(default_factory=set)
     family: set[str] = field(default_factory=set)
     bare: set[str] = field(default_factory=set)
+    label_ranges: dict[str, tuple[sp.Indexed, sp.Expr, sp.Expr, str]] = field(default_factory=dict)
 
     def names(self) -> set[str]:
         return self.index | self.upper | self.label | self.family | self.bare

@@ -8,169 +8,26 @@ parenthesised superscripts sample indices, other superscripts powers. Nothing is
 """
 from __future__ import annotations
 
-import re
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Optional, Union
 
 import sympy as sp
 from lark import Token, Tree
 
 from . import caps
+from .atoms import AtomReader
 from .caps import ReadError
-from .source import Span
-from .symbols import Definition, Kinds, Usage
+from .nodes import GROUPS, DerivSide, Side, Val, atom_name, differentiate, is_num, is_variable, tokens, trees
+from .symbols import Definition
 
 __all__ = ["DerivSide", "Side", "Transformer", "atom_name", "differentiate", "is_variable"]
 
-DECOR_SUFFIX = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde"}
-GROUPS = ("paren", "bracket", "brace", "texgroup")
 
-
-@dataclass
-class DerivSide:
-    """A side that is one derivative ``d^order(of) / d(wrt)^order``, kept whole for a DerivativeOf claim."""
-
-    of: sp.Expr
-    wrt: sp.Expr
-    order: int
-
-
-Side = Union[sp.Expr, DerivSide]
-
-
-@dataclass
-class Val:
-    """One factor of a product term while it is being read."""
-
-    kind: str
-    expr: Optional[sp.Expr] = None
-    name: str = ""
-    args: list = field(default_factory=list)
-    tree: Optional[Tree] = None
-    wrt: Optional[sp.Expr] = None
-    order: int = 1
-
-
-def is_variable(v: sp.Basic) -> bool:
-    """A symbol, a family element, or a squared one (the variance as the variable)."""
-    if isinstance(v, sp.Pow) and v.exp == 2:
-        v = v.base
-    return isinstance(v, (sp.Symbol, sp.Indexed))
-
-
-def _rename_bound(e: sp.Basic, avoid: set[sp.Basic]) -> sp.Basic:
-    """Rename sum and product indices that clash with ``avoid`` (so differentiating cannot capture)."""
-    if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, sp.Indexed):
-        return e
-    args = [_rename_bound(a, avoid) for a in e.args]
-    if isinstance(e, (sp.Sum, sp.Product)):
-        body, lims = args[0], [tuple(lim) for lim in e.limits]
-        sub = {}
-        taken = set(avoid) | body.free_symbols
-        for d, _, _ in lims:
-            if d in avoid:
-                name = d.name + "'"
-                while sp.Symbol(name, integer=True) in taken:
-                    name += "'"
-                sub[d] = sp.Symbol(name, integer=True)
-                taken.add(sub[d])
-        if sub:
-            return e.func(body.xreplace(sub), *[(sub.get(d, d), lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in lims])
-        return e.func(body, *lims)
-    return e.func(*args)
-
-
-def differentiate(of: sp.Expr, wrt: sp.Expr, order: int = 1) -> sp.Expr:
-    """d^order(of)/d(wrt)^order; for ``wrt = s**2`` the variance is the variable: d/d(s^2) = (1/2s) d/ds."""
-    for _ in range(order):
-        of = _rename_bound(of, wrt.free_symbols)
-        if isinstance(wrt, sp.Pow) and wrt.exp == 2:
-            of = sp.diff(of, wrt.base) / (2 * wrt.base)
-        else:
-            of = sp.diff(of, wrt)
-        if of.has(sp.Derivative):
-            raise ValueError("SymPy left the derivative unevaluated")
-    return of
-
-
-def _trees(node: Tree) -> list[Tree]:
-    return [c for c in node.children if isinstance(c, Tree)]
-
-
-def _tokens(node: Tree) -> list[Token]:
-    return [c for c in node.children if isinstance(c, Token)]
-
-
-def _is_num(e: sp.Basic) -> bool:
-    return isinstance(e, sp.Basic) and e.is_number and not e.free_symbols
-
-
-def atom_name(atom: Tree) -> Optional[str]:
-    """The name of a letter-like atom (``x``, ``sigma``, ``ell``, ``\\mathcal{L}``, ``muhat``), else None."""
-    kind = atom.data
-    if kind == "letter":
-        return str(atom.children[0])
-    if kind in ("greek", "ell"):
-        return str(atom.children[0]).lstrip("\\")
-    if kind == "mathcal":
-        letter = re.findall(r"[A-Z]", str(atom.children[0])[len("\\mathcal"):])[0]
-        return f"\\mathcal{{{letter}}}"
-    if kind == "decorated":
-        deco = str(atom.children[0]).lstrip("\\")
-        base = str(_trees(atom)[0].children[0]).lstrip("\\")
-        return base + DECOR_SUFFIX[deco]
-    return None
-
-
-class Transformer:
+class Transformer(AtomReader):
     """Reads trees of one display under decided ``Kinds``; also records ``Usage`` for the first pass."""
-
-    def __init__(self, span: Span, kinds: Kinds, defs: dict[str, Definition],
-                 ranges: dict[str, tuple[sp.Expr, sp.Expr]], collecting: bool = False,
-                 usage: Optional[Usage] = None) -> None:
-        self.span = span
-        self.kinds = kinds
-        self.defs = defs
-        self.ranges = ranges
-        self.collecting = collecting
-        self.usage = usage if usage is not None else Usage()
-        self.bindings: dict[str, sp.Expr] = {}
-        self.mode = "normal"
-        self.def_depth = 0
-        self.def_nodes = 0
-
-    # ------------------------------------------------------------ errors and places
-    def _pos(self, node: Union[Tree, Token]) -> int:
-        if isinstance(node, Token):
-            return node.start_pos or 0
-        meta = node.meta
-        return 0 if meta.empty else meta.start_pos
-
-    def error(self, message: str, node: Union[Tree, Token, None]) -> ReadError:
-        i = self._pos(node) if node is not None else 0
-        end = i + 30
-        if isinstance(node, Tree) and not node.meta.empty:
-            end = node.meta.end_pos
-        elif isinstance(node, Token) and node.end_pos is not None:
-            end = node.end_pos
-        return ReadError(message, self.span.offset(i), self.span.s[i:end][:60])
-
-    def offset(self, node: Union[Tree, Token]) -> int:
-        return self.span.offset(self._pos(node))
-
-    @contextmanager
-    def _in(self, mode: str) -> Iterator[None]:
-        saved = self.mode
-        self.mode = mode
-        try:
-            yield
-        finally:
-            self.mode = saved
 
     # ------------------------------------------------------------ expressions
     def expr(self, t: Tree) -> Side:
-        kids = _trees(t)
+        kids = trees(t)
         neg = False
         if kids[0].data == "sign":
             neg = kids[0].children[0].type == "MINUS"
@@ -182,7 +39,7 @@ class Transformer:
         for op, tm in zip(kids[1::2], kids[2::2]):
             v = self.materialize(self.term(tm))
             parts.append(-v if op.children[0].type == "MINUS" else v)
-        if all(_is_num(p) for p in parts):
+        if all(is_num(p) for p in parts):
             return sp.Add(*parts, evaluate=False)
         return sp.Add(*parts)
 
@@ -214,7 +71,7 @@ class Transformer:
             if it.data == "mulop":
                 op = it.children[0]
                 if not num or div_pending:
-                    raise self.error(f"nothing before {str(op)!r}", it)
+                    raise self.error(f"nothing before '{op}'", it)
                 if after_div:
                     raise self.error("ambiguous: something follows a divisor (a/b c); write \\frac or parentheses", it)
                 if op.type == "DIV":
@@ -238,12 +95,12 @@ class Transformer:
             else:
                 num.append(factor)
             i += used
-        if div_pending:
-            raise self.error("nothing after '/'", items[-1])
+        if div_pending or explicit:
+            raise self.error(f"nothing after '{items[-1].children[0]}'", items[-1])
         if len(num) == 1 and not den and isinstance(num[0], DerivSide):
             return num[0]
         top = [self.materialize(f) for f in num]
-        if all(_is_num(x) for x in top + den):
+        if all(is_num(x) for x in top + den):
             out = sp.Mul(*top, evaluate=False) if len(top) > 1 else top[0]
             return sp.Mul(out, sp.Pow(sp.Mul(*den), -1, evaluate=False), evaluate=False) if den else out
         out = sp.Mul(*top)
@@ -267,7 +124,7 @@ class Transformer:
             d = self.defs.get(val.name)
             nxt = self._group_after(rest)
             if d is not None and d.kind == "func" and nxt is not None and nxt.data == "paren":
-                args = [self.value(e) for e in _trees(nxt)]
+                args = [self.value(e) for e in trees(nxt)]
                 if len(args) != len(d.params):
                     raise self.error(f"{val.name} is defined with {len(d.params)} argument(s), "
                                      f"used with {len(args)}", rest[0])
@@ -294,9 +151,9 @@ class Transformer:
         return None
 
     def _func(self, it: Tree, rest: list[Tree]) -> tuple[Val, int]:
-        tok = _tokens(it)[0]
+        tok = tokens(it)[0]
         kind = str(tok).lstrip("\\")
-        base_t = _trees(it)
+        base_t = trees(it)
         if not rest:
             raise self.error(f"\\{kind} needs an operand", it)
         grp = self._group_after(rest)
@@ -320,28 +177,28 @@ class Transformer:
         return Val("other", out), used
 
     def _group_value(self, grp: Tree) -> sp.Expr:
-        exprs = _trees(grp)
+        exprs = trees(grp)
         if len(exprs) != 1:
             raise self.error("a list (a, b) is read only as the arguments of a defined function", grp)
         return self.value(exprs[0])
 
     # ------------------------------------------------------------ sums and products
     def _bigop(self, it: Tree, rest: list[Tree]) -> sp.Expr:
-        tok = _tokens(it)[0]
+        tok = tokens(it)[0]
         op = str(tok)
-        lims = _trees(it)
+        lims = trees(it)
         if not lims:
             raise self.error(f"{op} needs limits, e.g. {op}_{{i=1}}^{{D}}", it)
-        lower = next(c for c in _trees(lims[0]) if c.data in ("lower_var", "lower_range"))
-        uppers = [c for c in _trees(lims[0]) if c.data == "bound"]
-        var_tok = _tokens(_trees(lower)[0])[0]
+        lower = next(c for c in trees(lims[0]) if c.data in ("lower_var", "lower_range"))
+        uppers = [c for c in trees(lims[0]) if c.data == "bound"]
+        var_tok = tokens(trees(lower)[0])[0]
         name = str(var_tok).lstrip("\\")
         self.usage.index.add(name)
         if lower.data == "lower_range":
             if not uppers:
                 raise self.error(f"{op} has a lower limit but no upper limit", it)
             with self._in("index"):
-                lo = self.value(_trees(lower)[1])
+                lo = self.value(trees(lower)[1])
             with self._in("upper"):
                 hi = self._bound(uppers[0])
         else:
@@ -368,10 +225,13 @@ class Transformer:
                 fresh += "'"
             var = sp.Symbol(fresh, integer=True)
         self.bindings[name] = var
+        saved_limits = self.limits
+        self.limits = {**saved_limits, name: (lo, hi)}
         try:
             body = self.materialize(self._fold(rest))
         finally:
             self.bindings = saved
+            self.limits = saved_limits
         cls = sp.Sum if "sum" in op else sp.Product
         return cls(body, (var, lo, hi))
 
@@ -443,9 +303,6 @@ class Transformer:
             self.def_depth -= 1
 
     # ------------------------------------------------------------ postfix: scripts on an atom
-    def _name_of(self, atom: Tree) -> Optional[str]:
-        return atom_name(atom)
-
     def _postfix(self, t: Tree) -> Val:
         atom = t.children[0]
         scripts = [c for c in t.children[1:] if isinstance(c, Tree)]
@@ -456,13 +313,13 @@ class Transformer:
             raise self.error("double subscript or superscript", t)
         sub = subs[0] if subs else None
         sup = sups[0] if sups else None
-        name = self._name_of(atom)
+        name = atom_name(atom)
         sample = self._sample(sup) if sup is not None else None
         if atom.data == "pi" and (sub is not None or sample is not None):
             name = "pi"
         if name is not None:
             if name == "e" and sup is not None and sub is None:
-                val: sp.Expr = sp.exp(self._bound(_trees(sup)[0]))
+                val: sp.Expr = sp.exp(self._bound(trees(sup)[0]))
             else:
                 if sample is not None or sub is not None:
                     idx = ([sample] if sample is not None else []) + (self._indices(sub) if sub else [])
@@ -472,7 +329,7 @@ class Transformer:
                 else:
                     val = self._bare(name, atom)
                 if sup is not None and sample is None:
-                    val = self._pow(val, self._bound(_trees(sup)[0]), sup)
+                    val = self._pow(val, self._bound(trees(sup)[0]), sup)
             kind = "other"
         else:
             if sub is not None:
@@ -489,7 +346,7 @@ class Transformer:
             if sup is not None:
                 if sample is not None:
                     raise self.error("a sample superscript (m) needs a letter before it", sup)
-                val = self._pow(base, self._bound(_trees(sup)[0]), sup)
+                val = self._pow(base, self._bound(trees(sup)[0]), sup)
             kind = "grouppow" if inner.kind == "group" else "other"
         if bang:
             if val.is_Integer and int(val) > caps.MAX_FACTORIAL:
@@ -499,8 +356,8 @@ class Transformer:
 
     def _sample(self, sup: Tree) -> Optional[sp.Expr]:
         """The index of a parenthesised superscript ``^{(m)}``, else None (a power)."""
-        bound = _trees(sup)[0]
-        exprs = _trees(bound)
+        bound = trees(sup)[0]
+        exprs = trees(bound)
         if len(exprs) != 1 or exprs[0].data != "expr":
             return None
         e = exprs[0]
@@ -510,14 +367,14 @@ class Transformer:
         if len(items) != 1 or items[0].data != "postfix" or len(items[0].children) != 1:
             return None
         atom = items[0].children[0]
-        if not isinstance(atom, Tree) or atom.data != "paren" or len(_trees(atom)) != 1:
+        if not isinstance(atom, Tree) or atom.data != "paren" or len(trees(atom)) != 1:
             return None
         with self._in("index"):
-            return self.value(_trees(atom)[0])
+            return self.value(trees(atom)[0])
 
     def _indices(self, sub: Tree) -> list[sp.Expr]:
         """``x_i``, ``u_{ki}``, ``u_{k,i}``, ``u_{y^{(m)} i}``, ``x_{i+1}``: a list of indices."""
-        inner = _trees(_trees(sub)[0])
+        inner = trees(trees(sub)[0])
         with self._in("index"):
             if inner[0].data == "simple":
                 tok = inner[0].children[0]
@@ -531,7 +388,7 @@ class Transformer:
             return out
 
     def _index_group(self, e: Tree) -> list[sp.Expr]:
-        kids = _trees(e)
+        kids = trees(e)
         if len(kids) == 1 and kids[0].data == "term":
             items = kids[0].children
             if all(it.data == "postfix" and isinstance(it.children[0], Tree)
@@ -560,170 +417,7 @@ class Transformer:
         problem = caps.check_power(base, exp)
         if problem:
             raise self.error(problem, node)
-        if _is_num(base) and _is_num(exp):
+        if is_num(base) and is_num(exp):
             return sp.Pow(base, exp, evaluate=False)
         return sp.Pow(base, exp)
 
-    # ------------------------------------------------------------ atoms
-    def _atom(self, atom: Tree) -> Val:
-        kind = atom.data
-        if kind == "number":
-            return Val("num", self._number(atom.children[0]))
-        if kind == "pi":
-            return Val("other", sp.pi)
-        if kind in GROUPS:
-            exprs = _trees(atom)
-            if len(exprs) == 1:
-                side = self.expr(exprs[0])
-                if isinstance(side, DerivSide):
-                    return Val("other", self.materialize(side))
-                return Val("group", side, args=[side])
-            return Val("group", None, args=exprs)
-        if kind == "frac":
-            return self._frac(atom)
-        if kind == "frac_digits":
-            digits = re.findall(r"\d", str(atom.children[0]))
-            a, b = int(digits[0]), int(digits[1])
-            if b == 0:
-                raise self.error("division by zero", atom)
-            return Val("numfrac", sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False) if a != 1 else sp.Pow(
-                b, -1, evaluate=False))
-        if kind == "sqrt":
-            kids = _trees(atom)
-            radicand = self._bound(kids[-1])
-            if len(kids) == 2:
-                n = self.value(kids[0])
-                return Val("other", sp.Pow(radicand, 1 / n))
-            return Val("other", sp.sqrt(radicand))
-        if kind == "indicator":
-            cond = _trees(_trees(atom)[0])[0]
-            a_t, b_t = _trees(cond)
-            rel = [c for c in cond.children if isinstance(c, Token)][0]
-            with self._in("index"):
-                a, b = self.value(a_t), self.value(b_t)
-            delta = sp.KroneckerDelta(a, b)
-            return Val("other", 1 - delta if rel.type == "NEQ" else delta)
-        if kind in ("partial", "dee"):
-            raise self.error("a differential (\\partial or d) outside a derivative \\frac", atom)
-        raise self.error(f"cannot read {kind} here", atom)
-
-    def _number(self, tok: Token) -> sp.Expr:
-        s = str(tok)
-        if len(s.replace(".", "")) > caps.MAX_INT_DIGITS:
-            raise self.error(f"number has too many digits (limit {caps.MAX_INT_DIGITS})", tok)
-        return sp.Rational(s) if "." in s else sp.Integer(int(s))
-
-    # ------------------------------------------------------------ fractions and derivatives
-    def _frac(self, atom: Tree) -> Val:
-        num_t, den_t = _trees(atom)
-        deriv = self._derivative(num_t, den_t, atom)
-        if deriv is not None:
-            return deriv
-        a = self._bound(num_t)
-        b = self._bound(den_t)
-        if b == 0:
-            raise self.error("division by zero", den_t)
-        if _is_num(a) and _is_num(b):
-            inv = sp.Pow(b, -1, evaluate=False)
-            return Val("numfrac", inv if a == 1 else sp.Mul(a, inv, evaluate=False))
-        return Val("other", a / b)
-
-    @staticmethod
-    def _items(arg: Tree) -> Optional[list[Tree]]:
-        exprs = [c for c in arg.children if isinstance(c, Tree) and c.data == "expr"]
-        if len(exprs) == 1 and len(exprs[0].children) == 1:
-            return list(exprs[0].children[0].children)
-        return None
-
-    @staticmethod
-    def _mark(item: Tree) -> Optional[tuple[str, int]]:
-        """``('partial' | 'd', order)`` if the item is ``\\partial``, ``d``, ``\\partial^2``, ``d^2``."""
-        if item.data != "postfix":
-            return None
-        atom = item.children[0]
-        if not isinstance(atom, Tree):
-            return None
-        if atom.data == "partial":
-            kind = "partial"
-        elif atom.data == "dee" or (atom.data == "letter" and str(atom.children[0]) == "d"):
-            kind = "d"
-        else:
-            return None
-        scripts = item.children[1:]
-        if not scripts:
-            return kind, 1
-        if len(scripts) == 1 and isinstance(scripts[0], Tree) and scripts[0].data == "superscript":
-            b = _trees(scripts[0])[0]
-            inner = b.children[0]
-            if isinstance(inner, Tree) and inner.data == "simple" and str(inner.children[0]) in "23":
-                return kind, int(str(inner.children[0]))
-        return None
-
-    def _derivative(self, num_t: Tree, den_t: Tree, atom: Tree) -> Optional[Val]:
-        num, den = self._items(num_t), self._items(den_t)
-        if not num or not den:
-            return None
-        top, bottom = self._mark(num[0]), self._mark(den[0])
-        if top is None or bottom is None or top[0] != bottom[0] or bottom[1] != 1:
-            if top is not None and top[0] == "partial":
-                raise self.error("a derivative needs \\partial v in the denominator", den_t)
-            return None
-        kind, order = top
-        if kind == "d" and len(den) != 2:
-            return None
-        if len(den) != 2:
-            raise self.error("a derivative's denominator must be one variable, as in \\partial u_{ki}", den_t)
-        var_t = den[1]
-        if order > 1:
-            sups = [s for s in var_t.children[1:] if isinstance(s, Tree) and s.data == "superscript"]
-            if len(sups) != 1 or self._mark_power(sups[0]) != order:
-                raise self.error(f"a derivative of order {order} needs the variable to the power {order} "
-                                 "in the denominator", den_t)
-            var_t = Tree("postfix", [c for c in var_t.children if c is not sups[0]], var_t.meta)
-        wrt = self.materialize(self._fold([var_t]))
-        if not is_variable(wrt):
-            if not self.collecting:
-                raise self.error("differentiate with respect to a symbol, an element such as u_{ki}, or a squared "
-                                 "symbol such as \\sigma_i^2", den_t)
-            wrt = sp.Symbol("_wrt")
-        if len(num) == 1:
-            return Val("derivop", wrt=wrt, order=order)
-        of = self.materialize(self._fold(num[1:]))
-        return Val("deriv", args=[DerivSide(of, wrt, order)])
-
-    @staticmethod
-    def _mark_power(sup: Tree) -> int:
-        inner = _trees(sup)[0].children[0]
-        if isinstance(inner, Tree) and inner.data == "simple" and str(inner.children[0]).isdigit():
-            return int(str(inner.children[0]))
-        return 0
-
-    # ------------------------------------------------------------ assumptions
-    def relations(self, t: Tree) -> list[tuple[list[sp.Basic], Tree]]:
-        """Each relation chain of an ``% assume:`` line: its relations and its tree."""
-        out = []
-        for chain in _trees(t):
-            parts = chain.children
-            exprs = [self.value(p) for p in parts[0::2]]
-            rels: list[sp.Basic] = []
-            for a, cmp_t, b, node in zip(exprs, parts[1::2], exprs[1:], parts[2::2]):
-                tok = cmp_t.children[0]
-                op = str(tok).lstrip("\\")
-                if tok.type == "EQ":
-                    raise self.error("'=' is not an assumption; define a name with := instead", tok)
-                if tok.type == "NEQ":
-                    if a != 0 and b != 0:
-                        raise self.error("only '\\neq 0' is supported among \\neq assumptions", tok)
-                    rels.append(sp.Ne(a, b, evaluate=False))
-                    continue
-                cls = {"<": sp.Lt, "lt": sp.Lt, ">": sp.Gt, "gt": sp.Gt, "leq": sp.Le, "le": sp.Le,
-                       "leqslant": sp.Le, "geq": sp.Ge, "ge": sp.Ge, "geqslant": sp.Ge}[op]
-                r = cls(a, b, evaluate=False)
-                if not r.free_symbols and not r.has(sp.Indexed):
-                    truth = cls(a, b)
-                    if truth == sp.false:
-                        raise self.error("this assumption is false", node)
-                    continue
-                rels.append(r)
-            out.append((rels, chain))
-        return out
