@@ -25,7 +25,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("specs", nargs="+", metavar="SPEC", help="built-in name or TOML spec path")
     p.add_argument("--json", action="store_true", help="print JSON (an object for one SPEC, a list for several)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="LAYER.FIELD=VALUE",
-                   help="what-if: change a field (repeatable), e.g. --set fc6.out_features=2048")
+                   help="what-if: change a field (repeatable), e.g. --set fc6.out_features=2048 "
+                        "or --set input=3,224,224")
     p.add_argument("--convention", choices=list(CONVENTIONS), default="sheet",
                    help="how connections are counted (default: the sheet's, one multiply-add each)")
     p.set_defaults(func=run_count)

@@ -16,8 +16,8 @@ import sympy as sp
 from .._errors import InputError
 from .spec import Layer, LayerShape, Spec, shapes
 
-__all__ = ["CONVENTIONS", "QUANTITIES", "Convention", "LayerCount", "NetCount", "SYMBOLS", "count", "formula", "formula_latex",
-           "instance"]
+__all__ = ["CONVENTIONS", "QUANTITIES", "Convention", "LayerCount", "NetCount", "SYMBOLS", "count", "formula",
+           "formula_latex", "instance"]
 
 QUANTITIES = ("units", "weights", "biases", "params", "connections")
 _P = {"integer": True, "positive": True}

@@ -20,6 +20,7 @@ __all__ = ["FIELDS", "Layer", "LayerShape", "Locator", "Spec", "read_spec", "sha
 Pair = tuple[int, int]
 Shape = tuple[int, ...]
 MAX_SIZE = 10**7
+MAX_LAYERS = 10_000
 
 _REQ = object()
 FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
@@ -156,6 +157,8 @@ def spec_from_dict(data: Mapping[str, Any], name: str = "network", path: Optiona
     raw = data.get("layers")
     if not isinstance(raw, list) or not raw or not all(isinstance(r, dict) for r in raw):
         raise err("a spec needs at least one [[layers]] table", loc.top("layers"))
+    if len(raw) > MAX_LAYERS:
+        raise err(f"a spec has at most {MAX_LAYERS} layers, this one {len(raw)}", loc.header(MAX_LAYERS))
     layers: list[Layer] = []
     seen: set[str] = set()
     for n, r in enumerate(raw):

@@ -156,4 +156,6 @@ def format_whatif(w: WhatIf) -> str:
         else:
             b_s, a_s = _fmt(b), _fmt(a)
         lines.append(f"{label:<36} {b_s:>15} {a_s:>15} {'' if r is None else f'{r:.3f}':>13}")
+    if w.after.notes:
+        lines += ["Shape notes (after):"] + [f"  {n}" for n in w.after.notes]
     return "\n".join(lines)
