@@ -389,12 +389,12 @@ class _FileReader:
             else:
                 builder.row(elems, pr.row.by)
         builder.finish()
-        self._label_ranges(d, kinds, u_final)
+        self._context_assumptions(d, kinds, u_final)
         return d
 
     @staticmethod
-    def _label_ranges(d: Derivation, kinds: Kinds, usage: Usage) -> None:
-        """Labels compared with a class index k in 1..K are in 1..K, unless an assumption says otherwise."""
+    def _context_assumptions(d: Derivation, kinds: Kinds, usage: Usage) -> None:
+        """What the notation itself implies: limits in order; labels compared with k in 1..K are in 1..K."""
         a = d.assumptions
         stated = {str(x.base.label) for r in a.relations for x in (getattr(r, "lhs", None), getattr(r, "rhs", None))
                   if isinstance(x, sp.Indexed)}
@@ -406,6 +406,11 @@ class _FileReader:
                 continue
             extra += [sp.Le(lo, elem, evaluate=False), sp.Le(elem, hi, evaluate=False)]
             notes.append(f"{lo} <= {elem} <= {hi} (a label compared with {partner})")
+        for lo, hi in dict.fromkeys(usage.limit_pairs):
+            if not (lo.free_symbols | hi.free_symbols) or sp.Le(lo, hi) in (sp.true, sp.false):
+                continue
+            extra.append(sp.Le(lo, hi, evaluate=False))
+            notes.append(f"{lo} <= {hi} (limits of a sum or product)")
         if extra:
             d.assumptions = Assumptions(a.sizes, a.relations + tuple(extra), a.cover, a.statements + tuple(notes),
                                         a.size_range)

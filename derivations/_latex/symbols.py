@@ -24,6 +24,7 @@ class Usage:
     family: set[str] = field(default_factory=set)
     bare: set[str] = field(default_factory=set)
     label_ranges: dict[str, tuple[sp.Indexed, sp.Expr, sp.Expr, str]] = field(default_factory=dict)
+    limit_pairs: list[tuple[sp.Expr, sp.Expr]] = field(default_factory=list)
 
     def names(self) -> set[str]:
         return self.index | self.upper | self.label | self.family | self.bare

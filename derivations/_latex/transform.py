@@ -130,14 +130,24 @@ class Transformer(AtomReader):
                                      f"used with {len(args)}", rest[0])
                 return Val("other", self._expand(d, args, it)), 2
             if d is not None and d.kind == "func" and nxt is not None and nxt.data == "scripted":
-                raise self.error(f"ambiguous: {val.name}(...) followed by a power or index; write "
-                                 f"\\left({val.name}(x)\\right)^2", rest[0])
+                return Val("other", self._applied_power(d, rest[0], it)), 2
             if d is not None and d.kind == "bare" and nxt is not None and nxt.data == "paren":
                 raise self.error(f"{val.name} is defined without arguments but written with (...)", rest[0])
             return Val("other", self._bare(val.name, it)), 1
         if val.kind == "group" and len(val.args) > 1:
             raise self.error("a list (a, b) is read only as the arguments of a defined function", it)
         return val, 1
+
+    def _applied_power(self, d: Definition, post: Tree, head: Tree) -> sp.Expr:
+        """``f(x)^2`` for a defined function f: the power of the value, (f(x))^2."""
+        grp, scripts = post.children[0], post.children[1:]
+        if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
+                or self._sample(scripts[0]) is not None:
+            raise self.error(f"{d.name}(...) may be followed only by a power", post)
+        args = [self.value(e) for e in trees(grp)]
+        if len(args) != len(d.params):
+            raise self.error(f"{d.name} is defined with {len(d.params)} argument(s), used with {len(args)}", post)
+        return self._pow(self._expand(d, args, head), self._bound(trees(scripts[0])[0]), scripts[0])
 
     def _group_after(self, rest: list[Tree]) -> Optional[Tree]:
         """The group atom of ``rest[0]`` when it is a bare group (no scripts)."""
@@ -215,6 +225,9 @@ class Transformer(AtomReader):
                 self.usage.upper.add(s.name)
         if not rest:
             raise self.error(f"{op} needs a body after its limits", it)
+        bound_now = {v for v in self.bindings.values() if isinstance(v, sp.Symbol) and v.is_integer}
+        if not ((lo.free_symbols | hi.free_symbols) & bound_now):
+            self.usage.limit_pairs.append((lo, hi))
         var = sp.Symbol(name, integer=True)
         taken = set().union(*(v.free_symbols for v in self.bindings.values())) if self.bindings else set()
         saved = self.bindings
