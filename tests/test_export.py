@@ -107,3 +107,17 @@ def test_markdown_and_json_carry_the_same_facts():
 def test_export_bad_output_folder_is_exit_2(tmp_path):
     r = _cli("export", "gnb", "-o", str(tmp_path / "no" / "such" / "x.tex"))
     assert r.returncode == 2 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("target", ["alexnet", "examples/seed_alexnet_claims.toml"], ids=["builtin", "claims-file"])
+def test_count_exports_have_a_booktabs_table_and_compile(tmp_path, target):
+    root = Path(__file__).resolve().parent.parent
+    r = _cli("export", str(root / target) if target.endswith(".toml") else target, "-o", str(tmp_path / "fragment.tex"))
+    assert r.returncode == (1 if "seed" in target else 0), r.stderr
+    text = (tmp_path / "fragment.tex").read_text()
+    assert r"\toprule" in text and r"\bottomrule" in text
+    assert "Total & & 659{,}272 & 60{,}954{,}656 & 10{,}568 & 724{,}406{,}816" in text
+    if "seed" in target:
+        assert text.count(r"\footnotetext{refuted") == 5
+    pdf = _compile(tmp_path, "main.tex", WRAPPER)
+    assert _has_ink(pdf)
