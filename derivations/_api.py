@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Callable, Union
+from typing import Any, Callable, Sequence, Union
 
 from ._builtins import BUILTINS, builtin_derivations
 from ._derivation import Derivation
@@ -11,7 +11,7 @@ from ._errors import InputError
 from ._kernel import DEFAULT_BUDGET, DEFAULT_POINTS, check_derivation
 from ._report import Report
 
-__all__ = ["builtin", "check_path", "load", "readers"]
+__all__ = ["builtin", "check_path", "count_network", "load", "readers"]
 
 
 def _reader(module: str, attr: str) -> Callable[[str], list[Derivation]]:
@@ -57,3 +57,22 @@ def check_path(target: Union[str, Path], budget: float = DEFAULT_BUDGET, points:
                numeric_samples: int = 0) -> Report:
     """Load and check; the report's verdicts come from the kernel."""
     return Report([check_derivation(d, budget=budget, points=points) for d in load(target, numeric_samples)])
+
+
+def count_network(target: Union[str, Path], overrides: Sequence[str] = (), convention: str = "sheet") -> Any:
+    """Per-layer counts of a built-in network or a TOML spec, after ``LAYER.FIELD=VALUE`` overrides.
+
+    >>> net = count_network("alexnet")
+    >>> net.total("weights"), net.layer("conv1").units
+    (60954656, 290400)
+    >>> count_network("alexnet", ["fc6.out_features=2048"]).layer("fc6").weights
+    18874368
+    """
+    from ._nets.builtins import load_spec
+    from ._nets.counts import count
+    from ._nets.whatif import apply_overrides, parse_override
+
+    spec = load_spec(str(target))
+    if overrides:
+        spec = apply_overrides(spec, [parse_override(o) for o in overrides])
+    return count(spec, convention)
