@@ -106,4 +106,4 @@ class DerivationItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Any, Optional[int], str]:
         step = self.derivation.steps[self.index - 1]
-        return self.path, (step.line - 1) if step.line else None, f"{self.path.name}::{self.name}"
+        return self.path, (step.line - 1) if step.line else None, self.name
