@@ -1,0 +1,169 @@
+"""Hostile and broken input: every cap holds before work, Unicode tricks are refused, nothing is run."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from derivations._claims import Claim, DerivativeOf, Equal, Solves, Unreadable
+from derivations._errors import InputError
+from derivations._kernel import check_derivation
+from derivations._latex import caps, load_tex, read_tex_string
+
+
+def steps(tex: str) -> list:
+    return [s for d in read_tex_string(tex, "h.tex") for s in d.steps]
+
+
+def one_error(tex: str) -> str:
+    errors = [s.claim.message for s in steps(tex) if isinstance(s.claim, Unreadable)]
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+CAPS = [
+    ("row-length", r"\[ " + "+".join(["a"] * 2500) + r" = a \]", "expression too long"),
+    ("nesting-depth", r"\[ " + "(" * 60 + "a" + ")" * 60 + r" = a \]", "nested too deeply"),
+    ("literal-digits", r"\[ " + "7" * (caps.MAX_INT_DIGITS + 1) + r" = 1 \]", "too many digits"),
+    ("number-power", r"\[ 2^{10^{10}} = 1 \]", "number too large"),
+    ("tower-of-powers", r"\[ 9^{9^{9^{9}}} = 1 \]", "number too large"),
+    ("expansion", r"\[ (a+b+c+d+e+f+g)^{60} = 1 \]", "expansion of a power too large"),
+    ("symbolic-exponent", r"\[ a^{100000} = 1 \]", "exponent 100000 too large"),
+    ("factorial", r"\[ 100000! = 1 \]", "factorial too large"),
+    ("macro-depth", "\\def\\a{\\a}\n\\[ \\a = 1 \\]", "macro expansion too deep"),
+    ("macro-size", "\\def\\a{\\b\\b\\b\\b}\\def\\b{\\c\\c\\c\\c}\\def\\c{\\d\\d\\d\\d}\\def\\d{xxxxxxxxxxxxxxxxxxxxxxxx}\n"
+                   "\\[ \\a\\a\\a\\a\\a\\a\\a\\a = 1 \\]", "macro expansion too large"),
+    ("macro-parameters", "\\newcommand{\\sq}[1]{#1^2}\n\\[ \\sq{a} = a^2 \\]", "takes parameters"),
+    ("macro-body", "\\newcommand{\\big}{" + "a" * (caps.MAX_MACRO_BODY + 1) + "}\n\\[ a = a \\]", "body too long"),
+]
+
+
+@pytest.mark.parametrize("tex,fragment", [(t, f) for _, t, f in CAPS], ids=[n for n, _, _ in CAPS])
+def test_caps_refuse_before_work(tex: str, fragment: str) -> None:
+    msg = one_error(tex)
+    assert fragment in msg and msg.startswith("h.tex:"), msg
+
+
+def test_definition_depth_is_capped() -> None:
+    names = list("bcdghjlnopqrstuvwzABC")
+    rows = ["b &:= x"] + [f"{n} &:= {p} + 1" for p, n in zip(names, names[1:])] + [f"{names[-1]} &= x + 20"]
+    got = steps("\\begin{align}" + " \\\\ ".join(rows) + "\\end{align}")
+    assert "definitions nested too deeply" in got[-1].claim.message
+
+
+def test_definition_expansion_size_is_capped() -> None:
+    names = "bcdfghjklnopqrstvw"
+    rows = ["b &:= x + x"] + [f"{n} &:= {p} + {p}" for p, n in zip(names, names[1:])] + ["w &= 1"]
+    tex = "\\begin{align}" + " \\\\ ".join(rows) + "\\end{align}"
+    msgs = [s.claim.message for s in steps(tex) if isinstance(s.claim, Unreadable)]
+    assert msgs and all("too large" in m or "too deeply" in m for m in msgs)
+
+
+def test_steps_per_file_are_capped() -> None:
+    tex = "\\begin{align}" + "a &= a \\\\ " * (caps.MAX_STEPS + 20) + "\\end{align}"
+    got = steps(tex)
+    assert len(got) == caps.MAX_STEPS + 1
+    assert "too many steps" in got[-1].claim.message
+
+
+def test_file_size_is_capped(tmp_path: Path) -> None:
+    p = tmp_path / "big.tex"
+    p.write_text("\\[ a = a \\]\n" + "%" * (caps.MAX_FILE_BYTES + 1), encoding="utf-8")
+    with pytest.raises(InputError, match="file too large"):
+        load_tex(str(p))
+
+
+@pytest.mark.parametrize("cmd", [r"\input{other}", r"\include{chapter}", r"\immediate\write18{rm -rf /}",
+                                 r"\write18{ls}", r"\catcode`\@=11"])
+def test_input_include_write18_are_never_followed(cmd: str, tmp_path: Path) -> None:
+    (problems, dv) = read_tex_string(cmd + "\n\\[ a = a \\]", "h.tex")
+    (st,) = problems.steps
+    assert "never followed" in st.claim.message and st.claim.message.startswith("h.tex:1:1:")
+    assert isinstance(dv.steps[0].claim, Equal)
+
+
+def test_only_an_input_is_no_environment() -> None:
+    with pytest.raises(InputError, match=r"no environment found.*\\input"):
+        read_tex_string("\\input{derivation}\n", "h.tex")
+
+
+def test_unclosed_environment_is_reported() -> None:
+    (problems,) = read_tex_string("\\begin{align} a &= a\n", "h.tex")
+    assert "never closed" in problems.steps[0].claim.message
+
+
+UNICODE_FILE_ERRORS = [
+    ("bidi-override", "\\[ a = b \u202e c \\]", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("bidi-isolate", "% \u2066 hidden\n\\[ a = a \\]", "U+2066"),
+    ("zero-width-space", "\\[ a = a\u200b \\]", "U+200B ZERO WIDTH SPACE"),
+    ("zero-width-joiner", "\\[ a\u200d = a \\]", "U+200D"),
+]
+
+
+@pytest.mark.parametrize("text,fragment", [(t, f) for _, t, f in UNICODE_FILE_ERRORS], ids=[n for n, _, _ in UNICODE_FILE_ERRORS])
+def test_invisible_controls_reject_the_file(text: str, fragment: str) -> None:
+    with pytest.raises(InputError) as err:
+        read_tex_string(text, "h.tex")
+    assert fragment in str(err.value) and re.match(r"h\.tex:\d+:\d+: ", str(err.value))
+
+
+LOOKALIKES = [
+    ("cyrillic-a", "\u0430", "CYRILLIC SMALL LETTER A"),
+    ("cyrillic-o", "\u043e", "CYRILLIC SMALL LETTER O"),
+    ("cyrillic-es", "\u0441", "CYRILLIC SMALL LETTER ES"),
+    ("greek-omicron", "\u03bf", "GREEK SMALL LETTER OMICRON"),
+    ("dotless-i", "\u0131", "LATIN SMALL LETTER DOTLESS I"),
+]
+
+
+@pytest.mark.parametrize("char,name", [(c, n) for _, c, n in LOOKALIKES], ids=[i for i, _, _ in LOOKALIKES])
+def test_lookalike_letters_are_rejected_with_a_clear_message(char: str, name: str) -> None:
+    msg = one_error(f"\\[ x + {char} = x + a \\]")
+    assert name in msg and msg.startswith("h.tex:1:8:")
+
+
+def test_nfkc_reads_fullwidth_letters_as_ascii() -> None:
+    (st,) = steps("\\[ \uff41 + \uff42 = b + a \\]")
+    assert isinstance(st.claim, Equal)
+
+
+def test_lookalikes_in_prose_and_justifications_are_harmless() -> None:
+    (st,) = steps("Текст.\n\\begin{align} a &= a && \\text{по определению} \\end{align}")
+    assert isinstance(st.claim, Equal) and st.by == "по определению"
+
+
+def test_a_hostile_file_is_checked_to_the_end_without_traceback() -> None:
+    tex = "\n".join(t for _, t, _ in CAPS[:7]) + "\n\\[ (a+b)^2 = a^2 + 2ab + b^2 \\]"
+    reports = [check_derivation(d, budget=10) for d in read_tex_string(tex, "h.tex")]
+    verdicts = [s.verdict for r in reports for s in r.steps]
+    assert verdicts.count("error") == 7 and verdicts[-1] == "proved"
+
+
+TOKENS = [r"\frac", "{", "}", "(", ")", "[", "]", "^", "_", "=", "+", "-", r"\sum", r"\prod", r"\log", r"\exp",
+          r"\partial", r"\mathbb{1}", r"\implies", ":=", "&", r"\\", "x", "y", "k", "2", "10", r"\sigma",
+          r"\left(", r"\right)", r"\cdot", "/", "!", ",", r"\sqrt", r"\foo", "%", "\n", " ", "0.5", r"\{", r"\}",
+          "e", "d", r"\text{t}", r"\quad", "(m)", r"\le", "\u0430", "\u00b2"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), max_size=40))
+def test_token_soup_never_crashes(tokens: list[str]) -> None:
+    body = " ".join(tokens)
+    for tex in (rf"\[ {body} \]", "\\begin{align}" + body + "\\end{align}", "% assume: " + body + "\n\\[ a = a \\]"):
+        try:
+            derivations = read_tex_string(tex, "f.tex")
+        except InputError as exc:
+            assert str(exc).startswith("f.tex")
+            continue
+        for d in derivations:
+            for s in d.steps:
+                assert isinstance(s.claim, (Equal, DerivativeOf, Solves, Unreadable))
+                if isinstance(s.claim, Unreadable):
+                    assert re.match(r"f\.tex:\d+(:\d+)?: ", s.claim.message), s.claim.message
+
+
+def test_claims_are_kernel_claims() -> None:
+    assert Claim is not None
