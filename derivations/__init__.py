@@ -31,6 +31,7 @@ _EXPORTS = {
     "SharedVarianceGaussianNB": "._estimator",
     "builtin": "._api",
     "check_path": "._api",
+    "check_tex": "._api",
     "count_network": "._api",
     "load": "._api",
 }

@@ -11,7 +11,7 @@ from ._errors import InputError
 from ._kernel import DEFAULT_BUDGET, DEFAULT_POINTS, check_derivation
 from ._report import Report
 
-__all__ = ["builtin", "check_path", "count_network", "load", "readers"]
+__all__ = ["builtin", "check_path", "check_tex", "count_network", "load", "readers"]
 
 
 def _reader(module: str, attr: str) -> Callable[[str], list[Derivation]]:
@@ -76,3 +76,10 @@ def count_network(target: Union[str, Path], overrides: Sequence[str] = (), conve
     if overrides:
         spec = apply_overrides(spec, [parse_override(o) for o in overrides])
     return count(spec, convention)
+
+
+def check_tex(text: str, source: str = "<string>", budget: float = DEFAULT_BUDGET) -> Report:
+    """Check LaTeX derivations given as a string (for notebooks); unreadable rows are ``error`` steps."""
+    from ._latex import read_tex_string
+
+    return Report([check_derivation(d, budget=budget) for d in read_tex_string(text, source)])
