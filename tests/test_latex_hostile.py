@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derivations._claims import Claim, DerivativeOf, Equal, Solves, Unreadable
+from derivations._claims import DerivativeOf, Equal, Solves, Unreadable
 from derivations._errors import InputError
 from derivations._kernel import check_derivation
 from derivations._latex import caps, load_tex, read_tex_string
@@ -67,6 +67,16 @@ def test_steps_per_file_are_capped() -> None:
     got = steps(tex)
     assert len(got) == caps.MAX_STEPS + 1
     assert "too many steps" in got[-1].claim.message
+
+
+def test_rows_per_file_are_capped() -> None:
+    got = steps("\\[ a \\]\n" * (caps.MAX_ROWS + 5) + "\\[ b = b \\]")
+    assert len(got) == 1 and "too many display rows" in got[0].claim.message
+
+
+def test_assumption_lines_are_capped() -> None:
+    got = steps("% assume: a > 0\n" * (caps.MAX_ASSUMES + 1) + "\\[ a = a \\]")
+    assert "too many '% assume:' lines" in got[0].claim.message and isinstance(got[1].claim, Equal)
 
 
 def test_file_size_is_capped(tmp_path: Path) -> None:
@@ -163,7 +173,3 @@ def test_token_soup_never_crashes(tokens: list[str]) -> None:
                 assert isinstance(s.claim, (Equal, DerivativeOf, Solves, Unreadable))
                 if isinstance(s.claim, Unreadable):
                     assert re.match(r"f\.tex:\d+(:\d+)?: ", s.claim.message), s.claim.message
-
-
-def test_claims_are_kernel_claims() -> None:
-    assert Claim is not None

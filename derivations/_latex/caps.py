@@ -12,7 +12,7 @@ import sympy as sp
 __all__ = [
     "MAX_DEF_DEPTH", "MAX_DEF_NODES", "MAX_DEPTH", "MAX_EXPANSION_TERMS", "MAX_FILE_BYTES",
     "MAX_INT_DIGITS", "MAX_MACROS", "MAX_MACRO_BODY", "MAX_MACRO_DEPTH", "MAX_ROW_CHARS",
-    "MAX_STEPS", "MAX_FACTORIAL", "ReadError", "check_power", "nesting_depth", "term_estimate",
+    "MAX_ASSUMES", "MAX_ROWS", "MAX_STEPS", "MAX_FACTORIAL", "ReadError", "check_power", "nesting_depth", "term_estimate",
 ]
 
 MAX_FILE_BYTES = 1_000_000      # whole file
@@ -24,6 +24,8 @@ MAX_EXPANSION_TERMS = 20_000    # terms of an expanded power such as (a+b+c)^{40
 MAX_EXPONENT = 1_000            # integer exponent on a symbolic base
 MAX_FACTORIAL = 200             # largest literal n in n!
 MAX_STEPS = 500                 # steps in one file
+MAX_ROWS = 3_000                # display rows in one file (rows without steps cost reading time too)
+MAX_ASSUMES = 100               # % assume: lines in one file
 MAX_MACROS = 200                # \newcommand / \def in one file
 MAX_MACRO_BODY = 1_000          # characters of one macro body
 MAX_MACRO_DEPTH = 8             # macro uses inside macro bodies

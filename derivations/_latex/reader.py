@@ -197,8 +197,13 @@ class _FileReader:
         self.capped = False
         self.file_issues: list[tuple[int, str, str]] = []
         self.reported: set[int] = set()
+        self._chain_cache: dict[tuple, tuple[list[tuple[list[sp.Basic], str]], Usage]] = {}
         self.assumes: list[_Assume] = []
-        for off, span in src.assumes:
+        if len(src.assumes) > caps.MAX_ASSUMES:
+            off = src.assumes[caps.MAX_ASSUMES][0]
+            self._issue_once(off, ReadError(f"too many '% assume:' lines (limit {caps.MAX_ASSUMES}); "
+                                            "the rest are not read", off))
+        for off, span in src.assumes[: caps.MAX_ASSUMES]:
             span = self._strip_punct(span)
             try:
                 span = expand_macros(span, macro_table(src, off), KNOWN_COMMANDS)
@@ -234,7 +239,17 @@ class _FileReader:
 
     # ------------------------------------------------------------ the file
     def run(self) -> list[Derivation]:
-        out = [d for d in (self._env(env) for env in self.src.envs) if d.steps]
+        out, rows = [], 0
+        for env in self.src.envs:
+            rows += len(env.rows)
+            if rows > caps.MAX_ROWS or self.capped:
+                if not self.capped:
+                    self._issue_once(env.offset, ReadError(f"too many display rows in this file (limit "
+                                                           f"{caps.MAX_ROWS}); the rest are not read", env.offset))
+                break
+            d = self._env(env)
+            if d.steps:
+                out.append(d)
         for issue in self.src.issues:
             self.file_issues.append((issue.offset, f"{self.src.place(issue.offset)}: {issue.message}", issue.text))
         if self.file_issues:
@@ -303,29 +318,42 @@ class _FileReader:
             rel = None
         return elems
 
+    def _chains(self, a: _Assume, kinds: Kinds, collecting: bool) -> tuple[list[tuple[list[sp.Basic], str]], Usage]:
+        """The relation chains of one assumption line read under ``kinds`` (cached: lines repeat per display)."""
+        key = (a.offset, kinds, collecting)
+        if key in self._chain_cache:
+            return self._chain_cache[key]
+        assert a.tree is not None
+        usage = Usage()
+        t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, usage)
+        out: list[tuple[list[sp.Basic], str]] = []
+        try:
+            for rels, chain in t.relations(a.tree):
+                meta = chain.meta
+                out.append((rels, " ".join(a.span.s[meta.start_pos: meta.end_pos].split())))
+        except ReadError as e:
+            if not collecting:
+                self._issue_once(a.offset, e)
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+            if not collecting:
+                self._issue_once(a.offset, ReadError(f"cannot read this assumption ({exc})", a.offset))
+        self._chain_cache[key] = (out, usage)
+        return out, usage
+
     def _relations(self, active: list[_Assume], kinds: Kinds, collecting: bool, used: set[str],
                    usage: Optional[Usage] = None) -> tuple[list[sp.Basic], list[str]]:
         relations: list[sp.Basic] = []
         statements: list[str] = []
         for a in active:
-            assert a.tree is not None
-            t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, usage)
-            try:
-                chains = t.relations(a.tree)
-            except ReadError as e:
-                if not collecting:
-                    self._issue_once(a.offset, e)
-                continue
-            except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
-                if not collecting:
-                    self._issue_once(a.offset, ReadError(f"cannot read this assumption ({exc})", a.offset))
-                continue
-            for rels, chain in chains:
+            chains, seen = self._chains(a, kinds, collecting)
+            if usage is not None:
+                for name in ("index", "upper", "label", "family", "bare"):
+                    getattr(usage, name).update(getattr(seen, name))
+            for rels, text in chains:
                 keep = rels if collecting else [r for r in rels if _subjects(r) & used]
                 if keep:
                     relations.extend(keep)
-                    meta = chain.meta
-                    statements.append(" ".join(a.span.s[meta.start_pos: meta.end_pos].split()))
+                    statements.append(text)
         return relations, statements
 
     # ------------------------------------------------------------ one display

@@ -30,7 +30,7 @@ class Usage:
         return self.index | self.upper | self.label | self.family | self.bare
 
 
-@dataclass
+@dataclass(frozen=True)
 class Kinds:
     """The decided kind of every name in one display."""
 
