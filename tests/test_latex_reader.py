@@ -198,6 +198,18 @@ def test_derivative_set_to_zero_is_solved_not_claimed() -> None:
     assert got == [Solves(mu, a, 2 * mu - 2 * a, 0)]
 
 
+@pytest.mark.parametrize("tex,fragment", [
+    (r"\[ 2x = 6 \implies y = 3 \]", "does not contain y"),
+    (r"\begin{align} \ell &:= (x - a)^2 \\ \frac{\partial \ell}{\partial \mu} = 0 &\implies \mu = 3 \end{align}",
+     "does not contain mu"),
+    (r"\begin{align} \therefore x &= 3 \end{align}", "needs an equation 'A = B' before it"),
+], ids=["other-variable", "derivative-by-absent-variable", "arrow-without-premise"])
+def test_vacuous_or_premiseless_solving_steps_are_errors(tex: str, fragment: str) -> None:
+    (st,) = only(tex).steps
+    assert isinstance(st.claim, Unreadable) and fragment in st.claim.message
+    assert st.claim.message.startswith("notes.tex:1:")
+
+
 def test_wrong_solution_is_refuted_right_one_proved() -> None:
     dv = only(r"\begin{align} x^2 - 5x + 6 = 0 &\implies x = 2 \\ x^2 - 5x + 6 = 0 &\implies x = 4 \end{align}")
     assert [s.verdict for s in check_derivation(dv, budget=10).steps] == ["proved", "refuted"]

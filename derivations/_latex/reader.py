@@ -394,9 +394,9 @@ class _FileReader:
             self.steps += 1
             d.add(claim, by=by, line=self._line(offset))
 
-        def unreadable(e: ReadError) -> None:
+        def unreadable(e: ReadError, by: str = "") -> None:
             off = e.offset if e.offset is not None else env.offset
-            emit(Unreadable(self._message(e), e.text), "", off)
+            emit(Unreadable(self._message(e), e.text), by, off)
 
         builder = ChainBuilder(emit, unreadable)
         u_final = Usage()

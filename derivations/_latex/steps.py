@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 import sympy as sp
 
-from .._claims import Claim, DerivativeOf, Equal, Solves, Unreadable
+from .._claims import Claim, DerivativeOf, Equal, Solves
 from .caps import ReadError
 from .transform import DerivSide, Side, differentiate, is_variable
 
@@ -69,11 +69,19 @@ def _unhat(v: sp.Expr, premises: list[_Premise]) -> sp.Expr:
     return v
 
 
+def _mentions(e: sp.Expr, var: sp.Expr) -> bool:
+    """Does ``e`` contain the variable (for an element, any element of its family)?"""
+    node = var.base if isinstance(var, sp.Pow) else var
+    if isinstance(node, sp.Indexed):
+        return any(x.base == node.base for x in e.atoms(sp.Indexed))
+    return e.has(node)
+
+
 class ChainBuilder:
     """Turns the relations of one display, row by row, into steps ``emit(claim, by, offset)``."""
 
     def __init__(self, emit: Callable[[Claim, str, int], None],
-                 unreadable: Callable[[ReadError], None]) -> None:
+                 unreadable: Callable[[ReadError, str], None]) -> None:
         self.emit = emit
         self.unreadable = unreadable
         self.cur: Optional[Side] = None
@@ -100,7 +108,8 @@ class ChainBuilder:
         try:
             claim = make()
         except (ValueError, TypeError, NotImplementedError) as exc:
-            claim = Unreadable(f"cannot build this step: {exc}")
+            self.unreadable(ReadError(f"cannot build this step: {exc}", offset), by)
+            return
         self.emit(claim, by, offset)
 
     # ------------------------------------------------------------ state
@@ -116,8 +125,8 @@ class ChainBuilder:
 
     def _orphan_premises(self) -> None:
         for q in self.premises:
-            self.emit(Unreadable("no solved form 'variable = expression' follows this implication, so it "
-                                 "cannot be checked"), q.by, q.offset)
+            self.unreadable(ReadError("no solved form 'variable = expression' follows this implication, so it "
+                                      "cannot be checked", q.offset), q.by)
         self.premises = []
 
     def finish(self) -> None:
@@ -145,7 +154,7 @@ class ChainBuilder:
                     self.pending = None
                 else:
                     self.flush()
-                self.unreadable(e.value)
+                self.unreadable(e.value, by)
                 self.premises, self.arrow, self.cur = [], None, None
                 continue
             if e.rel is None:
@@ -156,7 +165,7 @@ class ChainBuilder:
             elif e.rel == "EQ":
                 self._equals(e, by)
             else:
-                self.unreadable(ReadError("':=' may only follow the name being defined", e.rel_offset))
+                self.unreadable(ReadError("':=' may only follow the name being defined", e.rel_offset), by)
                 self.cur = e.value
 
     def start_definition(self, body: Side) -> None:
@@ -166,11 +175,10 @@ class ChainBuilder:
     def _arrow(self, e: Elem, by: str) -> None:
         if self.arrow is not None:
             self.unreadable(ReadError("two implications in a row; write 'variable = expression' after the first",
-                                      e.rel_offset))
+                                      e.rel_offset), by)
         if self.pending is None:
-            if self.cur is not None:
-                self.unreadable(ReadError("an implication needs an equation 'A = B' before it", e.rel_offset))
-            self.cur, self.arrow = e.value, None
+            self.unreadable(ReadError("an implication needs an equation 'A = B' before it", e.rel_offset), by)
+            self.cur, self.arrow = e.value, (e.rel_offset, by)
             return
         p, self.pending = self.pending, None
         left, right = p.left, p.right
@@ -189,7 +197,7 @@ class ChainBuilder:
             else:
                 self.premises.append(_Premise(left, right, e.rel_offset, by))  # type: ignore[arg-type]
         except (ValueError, TypeError, NotImplementedError) as exc:
-            self.unreadable(ReadError(f"cannot read the equation before the implication: {exc}", e.rel_offset))
+            self.unreadable(ReadError(f"cannot read the equation before the implication: {exc}", e.rel_offset), by)
             self.premises = []
         self.arrow = (e.rel_offset, by)
         self.cur = e.value
@@ -220,5 +228,9 @@ class ChainBuilder:
             return
         var = _unhat(v, self.premises)
         for q in self.premises:
-            self.emit(Solves(var, value, q.lhs, q.rhs), q.by, q.offset)
+            if _mentions(q.lhs - q.rhs, var):
+                self.emit(Solves(var, value, q.lhs, q.rhs), q.by, q.offset)
+            else:
+                self.unreadable(ReadError(f"nothing to solve: the equation before this implication does not "
+                                          f"contain {var}", q.offset), q.by)
         self.premises = []
