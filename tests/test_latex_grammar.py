@@ -192,6 +192,8 @@ REFUSALS = [
     ("greek-unicode", "\u03b2 = 0", "write the LaTeX command, e.g. \\beta", 4),
     ("plain-and-family", r"x + x_i = 0", "used both as a plain symbol and as a family", 4),
     ("right-dot", r"\left( a \right. = 0", "cannot read '.'", 19),
+    ("Sigma-with-limits", r"\Sigma_{i=1}^{N} x_i = 0", "\\Sigma with limits: write \\sum", 4),
+    ("Pi-with-limits", r"\Pi_{m=1}^{N} x_m = 0", "\\Pi with limits: write \\prod", 4),
     ("param-macro-free", r"\mathrm{KL} = 0", "cannot read '\\mathrm{KL}'", 4),
 ]
 

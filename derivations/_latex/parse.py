@@ -79,6 +79,11 @@ def _explain(exc: UnexpectedInput, span: Span) -> ReadError:
         i = tok.start_pos if tok.start_pos is not None else len(s)
         if tok.type == "$END":
             return ReadError("the expression ends too early", span.offset(len(s) - 1), s[-20:])
+        big = re.search(r"\\(Sigma|Pi)\s*_\s*\{\s*\\?[a-zA-Z]+\s*$", s[:i])
+        if tok.type == "EQ" and big:
+            op = "\\sum" if big.group(1) == "Sigma" else "\\prod"
+            return ReadError(f"\\{big.group(1)} with limits: write {op} (\\{big.group(1)} is read as a letter)",
+                             span.offset(big.start()), s[big.start(): i + 10])
         if tok.type == "CMP":
             return ReadError(f"inequality '{tok}' is not a checked step (only '=' and solving steps are)",
                              span.offset(i), str(tok))
