@@ -98,3 +98,19 @@ def test_assert_proved_helper():
     msg = str(info.value)
     assert msg.startswith("5 of 72 steps not accepted")
     assert "seed_alexnet_claims.toml:38: refuted" in msg and "sides differ: 290900 vs 290400" in msg
+
+
+def test_slips_example_fails_at_exactly_the_slips(pytester: pytest.Pytester):
+    _copy_example(pytester, "gnb_with_slips.tex")
+    result = pytester.runpytest_subprocess("--derivations", "*.tex", "-q")
+    result.assert_outcomes(failed=8, passed=9)
+    out = result.stdout.str()
+    failed = sorted({int(line.split("line ")[1].split()[0]) for line in out.splitlines()
+                     if line.startswith("FAILED gnb_with_slips.tex::line ")})
+    assert failed == [20, 30, 39, 50, 64, 68, 77, 91]
+    assert "gnb_with_slips.tex:68: refuted (the class mean (slip: N for N_k))" in out
+    assert "counterexample:" in out
+
+
+def test_correct_example_is_collected_by_this_projects_ini(pytestconfig):
+    assert "examples/gnb_derivation.tex" in pytestconfig.getini("derivations")
