@@ -338,8 +338,8 @@ def _pair(lv: sp.Expr, rv: sp.Expr) -> tuple[str, str]:
         return str(lv), str(rv)
     try:
         d = abs(sp.N(lv - rv, 30))
-        scale = max(abs(sp.N(lv, 30)), abs(sp.N(rv, 30)), sp.Float(1e-300))
-        digits = int(min(60, max(6, 3 - sp.floor(sp.log(d / scale, 10)))))
+        scale = max(abs(sp.N(lv, 30)), abs(sp.N(rv, 30)))
+        digits = int(min(60, max(6, 3 - sp.floor(sp.log(d / scale, 10))))) if scale else 6
         return str(sp.N(lv, digits)), str(sp.N(rv, digits))
     except Exception:
         return _short(lv), _short(rv)
