@@ -27,6 +27,24 @@ __all__ = [
 ]
 
 
+def _as_expr(value: Any, what: str) -> sp.Basic:
+    """Claims hold SymPy objects; Python integers are taken exactly, floats are refused as inexact."""
+    if isinstance(value, bool):
+        raise TypeError(f"{what}: a bool is not an expression")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, float):
+        raise TypeError(f"{what}: {value!r} is a float; write an exact sympy.Rational")
+    raise TypeError(f"{what}: expected a SymPy expression, got {type(value).__name__}")
+
+
+def _coerce(obj: Any, *names: str) -> None:
+    for n in names:
+        object.__setattr__(obj, n, _as_expr(getattr(obj, n), f"{type(obj).__name__}.{n}"))
+
+
 def _latex(printer: Any, e: Any) -> str:
     return printer._print(e)
 
@@ -41,6 +59,9 @@ class Equal:
 
     lhs: Expr
     rhs: Expr
+
+    def __post_init__(self) -> None:
+        _coerce(self, "lhs", "rhs")
 
     def _latex(self, printer: Any) -> str:
         return f"{_latex(printer, self.lhs)} = {_latex(printer, self.rhs)}"
@@ -58,6 +79,9 @@ class DerivativeOf:
     of: Expr
     wrt: Expr
 
+    def __post_init__(self) -> None:
+        _coerce(self, "result", "of", "wrt")
+
     def _latex(self, printer: Any) -> str:
         of = _latex(printer, self.of)
         if not isinstance(self.of, (sp.Symbol, sp.Indexed)) and not self.of.is_Atom:
@@ -74,6 +98,9 @@ class Solves:
     lhs: Expr
     rhs: Expr = sp.S.Zero
 
+    def __post_init__(self) -> None:
+        _coerce(self, "var", "value", "lhs", "rhs")
+
     def _latex(self, printer: Any) -> str:
         return (
             f"{_latex(printer, self.lhs)} = {_latex(printer, self.rhs)}"
@@ -88,6 +115,9 @@ class MinimumAt:
     f: Expr
     var: Expr
     point: Expr
+
+    def __post_init__(self) -> None:
+        _coerce(self, "f", "var", "point")
 
     def _latex(self, printer: Any) -> str:
         wrt = _wrt_latex(printer, self.var)

@@ -9,6 +9,7 @@ else is ``unknown`` (or ``error`` for an unreadable step).
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -257,6 +258,9 @@ def _compare(lv: sp.Expr, rv: sp.Expr, claim: Claim) -> str:
     """``agree``, ``differ`` or ``undefined``, decided exactly or at guaranteed precision."""
     if any(x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for x in (lv, rv)):
         return "undefined"
+    complex_sides = [x.has(sp.I) for x in (lv, rv)]
+    if all(complex_sides):
+        return "undefined"  # both outside the real domain: no evidence either way
     if isinstance(claim, MinimumAt):
         v = lv
         if v.is_Rational:
@@ -298,10 +302,18 @@ def _doit_route(e: sp.Expr, inst: Instantiation) -> sp.Expr:
     return e
 
 
+def _size_range(a: Assumptions, exprs: list[sp.Expr]) -> tuple[int, int]:
+    """Sizes reach past the largest small integer in the claim, so `1[i = 5]` meets N >= 5."""
+    lits = [abs(int(n)) for e in exprs for n in e.atoms(sp.Integer) if abs(n) <= 50]
+    lo, hi = a.size_range
+    return lo, min(max(hi, max(lits, default=0) + 1), 12)
+
+
 def _numeric(claim: Claim, a: Assumptions, points: int, seed: int) -> Verdict:
+    exprs = _exprs(claim)
+    a = dataclasses.replace(a, size_range=_size_range(a, exprs))
     sampler = Sampler(a, seed)
     agreed = undefined = 0
-    exprs = _exprs(claim)
     while agreed < points and undefined < 4 * points:
         inst = sampler.draw(exprs)
         try:

@@ -158,27 +158,29 @@ def alpha_rename(e: sp.Expr) -> sp.Expr:
 
 
 def _expand_finite(e: sp.Expr) -> sp.Expr:
-    """``doit`` on sums and products whose bounds are now integers (sizes capped earlier)."""
+    """Write out sums and products whose bounds are now integers, outermost index first.
+
+    Outermost first, so an inner bound that depends on an outer index is an integer by the
+    time it is reached. The number of terms written is capped.
+    """
+    written = [0]
+
     def go(x: sp.Basic) -> sp.Basic:
         if x.is_Atom or isinstance(x, Indexed):
             return x
-        args = [go(a) for a in x.args]
         if isinstance(x, (sp.Sum, sp.Product)):
-            body = args[0]
-            lims = [tuple(l) for l in x.limits]
-            if all(l[1].is_Integer and l[2].is_Integer for l in lims):
-                n = 1
-                for l in lims:
-                    n *= max(0, int(l[2]) - int(l[1]) + 1)
-                if n > MAX_ELEMENTS:
-                    raise SamplingError(f"a sum or product has {n} terms at this size")
-                result = body
-                for d, lo, hi in lims:
-                    parts = [result.xreplace({d: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)]
-                    result = sp.Add(*parts) if isinstance(x, sp.Sum) else sp.Mul(*parts)
-                return go(result)
-            return x.func(body, *x.limits)
-        return x.func(*args)
+            d, lo, hi = x.limits[-1]
+            lo, hi = go(lo), go(hi)
+            if not (lo.is_Integer and hi.is_Integer):
+                return x.func(go(x.function), *x.limits)
+            n = max(0, int(hi) - int(lo) + 1)
+            written[0] += n
+            if n > MAX_ELEMENTS or written[0] > 10 * MAX_ELEMENTS:
+                raise SamplingError(f"a sum or product has too many terms at this size ({n})")
+            inner = x.function if len(x.limits) == 1 else x.func(x.function, *x.limits[:-1])
+            parts = [go(inner.xreplace({d: sp.Integer(v)})) for v in range(int(lo), int(hi) + 1)]
+            return sp.Add(*parts) if isinstance(x, sp.Sum) else sp.Mul(*parts)
+        return x.func(*[go(a) for a in x.args])
 
     return go(e)
 

@@ -167,3 +167,31 @@ def test_memory_exhaustion_is_unknown(monkeypatch):
     monkeypatch.setattr(kernel, "MEMORY_BYTES", 1024**3)
     v = check(Equal(x, x), budget=20.0)
     assert v.verdict == "unknown" and "memory" in v.detail
+
+
+def test_log_identities_need_positivity():
+    """Over the reals log(xy) = log x + log y fails where x, y < 0: one side is real, the other not."""
+    v = check(Equal(sp.log(x * y), sp.log(x) + sp.log(y)))
+    assert v.verdict == "refuted" and "I" in v.detail
+    q = sp.Symbol("q", positive=True)
+    assert check(Equal(sp.log(p * q), sp.log(p) + sp.log(q))).verdict == "proved"
+    assert check(Equal(sp.log(-x**2 - 1), sp.log(-x**2 - 1))).verdict == "proved"
+
+
+def test_sizes_reach_past_literals_in_the_claim():
+    v = check(Equal(Sum(KroneckerDelta(i, 5), (i, 1, N)), 0), SIZES)
+    assert v.verdict == "refuted" and int(v.counterexample["N"]) >= 5
+
+
+def test_inner_bound_depending_on_outer_index():
+    tri = Sum(1, (j, i, N), (i, 1, N))
+    assert check(Equal(tri, N * (N + 1) / 2), SIZES).verdict in ("proved", "supported")
+    assert check(Equal(tri, N**2), SIZES).verdict == "refuted"
+
+
+def test_claims_take_ints_exactly_and_refuse_floats():
+    assert Equal(x, 0).rhs == sp.Integer(0)
+    with pytest.raises(TypeError, match="float"):
+        Equal(x, 0.1)
+    with pytest.raises(TypeError, match="SymPy expression"):
+        Equal(x, "x")
