@@ -23,6 +23,8 @@ __all__ = [
     "Solves",
     "Unreadable",
     "claim_latex",
+    "orient",
+    "tex_text",
     "variance_variable",
 ]
 
@@ -143,15 +145,15 @@ class Sampled:
     seed: int = 0
 
     def _latex(self, printer: Any) -> str:
-        return rf"\text{{{_tex_text(self.description)}}}"
+        return rf"\text{{{tex_text(self.description)}}}"
 
 
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%", "&": r"\&",
                 "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
 
 
-def _tex_text(s: str) -> str:
-    """Escape plain text for ``\\text{...}`` (one pass, so escapes are not escaped again)."""
+def tex_text(s: str) -> str:
+    """Escape plain text for LaTeX text mode (one pass, so escapes are not escaped again)."""
     return re.sub(r"[\\{}_%&#$^~]", lambda m: _TEX_SPECIAL[m.group()], s)
 
 
@@ -228,3 +230,12 @@ def claim_latex(claim: Claim | Expr) -> str:
     if hasattr(claim, "_latex") and not isinstance(claim, sp.Basic):
         return claim._latex(printer)
     return printer.doprint(claim)
+
+
+def orient(r: sp.Basic) -> Optional[tuple[sp.Expr, sp.Expr, bool]]:
+    """An inequality as ``(big, small, strict)``: ``big > small`` or ``big >= small``; None otherwise."""
+    if isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan)):
+        return r.lhs, r.rhs, isinstance(r, sp.StrictGreaterThan)
+    if isinstance(r, (sp.StrictLessThan, sp.LessThan)):
+        return r.rhs, r.lhs, isinstance(r, sp.StrictLessThan)
+    return None

@@ -5,9 +5,9 @@ adds only the environment, the justification as text and the verdict marks.
 """
 from __future__ import annotations
 
-import re
 from typing import Iterable, Optional
 
+from ._claims import tex_text
 from ._report import Report, StepResult
 
 __all__ = ["PREAMBLE", "export", "latex_fragment", "latex_standalone", "tex_text"]
@@ -25,15 +25,6 @@ MARKS = {
     "unknown": r"\textcolor{orange}{\boldsymbol{?}}",
     "error": r"\textcolor{red}{\boldsymbol{!}}",
 }
-
-_TEXT_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%", "&": r"\&",
-                 "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
-
-
-def tex_text(s: str) -> str:
-    """Escape plain text for LaTeX text mode in one pass."""
-    return re.sub(r"[\\{}_%&#$^~]", lambda m: _TEXT_SPECIAL[m.group()], s)
-
 
 def _note(step: StepResult) -> Optional[str]:
     if step.verdict in ("proved", "supported"):

@@ -17,7 +17,8 @@ from typing import Any, Callable, Optional
 import sympy as sp
 from sympy import Indexed, IndexedBase
 
-from ._claims import Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable, claim_latex
+from ._claims import (Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable,
+                      claim_latex, orient)
 from ._derivation import Derivation
 from ._normalize import Context, atomize, is_positive, normalize
 from ._report import DerivationReport, StepResult
@@ -87,15 +88,10 @@ def _exprs(claim: Claim) -> list[sp.Expr]:
 def _context(a: Assumptions) -> Context:
     ctx = Context()
     for r in a.relations:
-        if not isinstance(r, sp.core.relational.Relational):
+        o = orient(r)
+        if o is None:
             continue
-        if isinstance(r, (sp.GreaterThan, sp.StrictGreaterThan)):
-            big, small = r.lhs, r.rhs
-        elif isinstance(r, (sp.LessThan, sp.StrictLessThan)):
-            big, small = r.rhs, r.lhs
-        else:
-            continue
-        strict = isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan))
+        big, small, strict = o
         for target, bound, is_low in ((big, small, True), (small, big, False)):
             key: Any = target
             if isinstance(target, Indexed) and all(isinstance(i, sp.Symbol) for i in target.indices):

@@ -14,7 +14,7 @@ from typing import Optional
 import sympy as sp
 from sympy import Indexed, IndexedBase
 
-from ._claims import Assumptions
+from ._claims import Assumptions, orient
 
 __all__ = ["alpha_rename", "Instantiation", "Sampler", "SamplingError"]
 
@@ -31,15 +31,10 @@ def _bounds(relations: tuple[sp.Basic, ...], target: sp.Basic) -> tuple[list[sp.
     highs: list[sp.Expr] = []
     positive = nonneg = False
     for r in relations:
-        if not isinstance(r, sp.core.relational.Relational):
+        o = orient(r)
+        if o is None:
             continue
-        lhs, rhs = r.lhs, r.rhs
-        if isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan)):
-            big, small, strict = lhs, rhs, isinstance(r, sp.StrictGreaterThan)
-        elif isinstance(r, (sp.StrictLessThan, sp.LessThan)):
-            big, small, strict = rhs, lhs, isinstance(r, sp.StrictLessThan)
-        else:
-            continue
+        big, small, strict = o
         if _matches(big, target):
             lows.append(small)
             if small.is_number and (small > 0 or (small == 0 and strict)):

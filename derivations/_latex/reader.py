@@ -24,6 +24,7 @@ from .source import Env, Row, Source, Span, expand_macros, macro_table, read_sou
 from .steps import ChainBuilder, Elem
 from .symbols import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from .transform import Side, Transformer, atom_name
+from .._claims import orient
 
 __all__ = ["load_tex", "read_tex_string"]
 
@@ -105,13 +106,10 @@ def _cover(relations: list[sp.Basic], ranges: dict[str, tuple[sp.Expr, sp.Expr]]
     """``sum_m 1[y^(m) = k] >= 1`` with ``1 <= k <= K``: every class 1..K appears among y[1..N]."""
     out = []
     for r in relations:
-        if isinstance(r, (sp.GreaterThan, sp.StrictGreaterThan)):
-            big, small = r.lhs, r.rhs
-        elif isinstance(r, (sp.LessThan, sp.StrictLessThan)):
-            big, small = r.rhs, r.lhs
-        else:
+        o = orient(r)
+        if o is None:
             continue
-        strict = isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan))
+        big, small, strict = o
         if not (small == 1 or (strict and small == 0)):
             continue
         if not (isinstance(big, sp.Sum) and len(big.limits) == 1 and isinstance(big.function, sp.KroneckerDelta)):

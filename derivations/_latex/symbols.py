@@ -11,6 +11,8 @@ from typing import Any, Optional
 import sympy as sp
 from lark import Tree
 
+from .._claims import orient
+
 __all__ = ["Definition", "Definitions", "Kinds", "Usage", "decide_kinds"]
 
 
@@ -63,13 +65,10 @@ def positive_targets(relations: list[sp.Basic]) -> tuple[set[str], set[str]]:
     names: set[str] = set()
     fams: set[str] = set()
     for r in relations:
-        if isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan)):
-            big, small = r.lhs, r.rhs
-        elif isinstance(r, (sp.StrictLessThan, sp.LessThan)):
-            big, small = r.rhs, r.lhs
-        else:
+        o = orient(r)
+        if o is None:
             continue
-        strict = isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan))
+        big, small, strict = o
         if not (small.is_number and small.is_real and (small > 0 or (strict and small == 0))):
             continue
         if isinstance(big, sp.Symbol):
@@ -84,13 +83,10 @@ def range_bounds(relations: list[sp.Basic]) -> dict[str, tuple[sp.Expr, sp.Expr]
     lows: dict[str, sp.Expr] = {}
     highs: dict[str, sp.Expr] = {}
     for r in relations:
-        if isinstance(r, (sp.LessThan, sp.StrictLessThan)):
-            small, big = r.lhs, r.rhs
-        elif isinstance(r, (sp.GreaterThan, sp.StrictGreaterThan)):
-            small, big = r.rhs, r.lhs
-        else:
+        o = orient(r)
+        if o is None:
             continue
-        strict = isinstance(r, (sp.StrictLessThan, sp.StrictGreaterThan))
+        big, small, strict = o
         if isinstance(big, sp.Symbol):
             lows[big.name] = small + 1 if strict else small
         if isinstance(small, sp.Symbol):

@@ -6,6 +6,7 @@ from typing import Iterator, Optional
 
 import sympy as sp
 
+from .._claims import tex_text
 from .._errors import InputError
 from .builtins import BUILTIN_SPECS, load_spec
 from .claims import read_toml
@@ -13,14 +14,6 @@ from .counts import NetCount, count
 from .spec import Spec
 
 __all__ = ["latex_table", "latex_tables"]
-
-_TEXT = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#",
-         "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
-
-
-def _text(s: str) -> str:
-    return "".join(_TEXT.get(ch, ch) for ch in s)
-
 
 def _num(n: int) -> str:
     return f"{n:,}".replace(",", "{,}")
@@ -35,7 +28,7 @@ def latex_table(net: NetCount) -> str:
     rows = [
         r"\begin{table}[htbp]",
         r"\centering",
-        rf"\caption{{Units, weights and connections of {_text(net.name)} "
+        rf"\caption{{Units, weights and connections of {tex_text(net.name)} "
         rf"(input ${_shape(net.input)}$; connections are multiply-adds)}}",
         r"\begin{tabular}{llrrrr}",
         r"\toprule",
@@ -45,7 +38,7 @@ def latex_table(net: NetCount) -> str:
     for c in net.layers:
         if c.weights == 0:
             continue
-        rows.append(rf"{_text(c.name)} & ${_shape(c.output_shape)}$ & {_num(c.units)} & {_num(c.weights)} & "
+        rows.append(rf"{tex_text(c.name)} & ${_shape(c.output_shape)}$ & {_num(c.units)} & {_num(c.weights)} & "
                     rf"{_num(c.biases)} & {_num(c.connections_as(net.convention))} \\")
     t = net.totals()
     rows += [
