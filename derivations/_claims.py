@@ -25,7 +25,6 @@ __all__ = [
     "claim_latex",
     "orient",
     "tex_text",
-    "variance_variable",
 ]
 
 
@@ -198,22 +197,6 @@ class Assumptions:
             statements=tuple(dict.fromkeys(self.statements + other.statements)),
             size_range=self.size_range,
         )
-
-
-def variance_variable(wrt: Expr) -> tuple[Expr, Expr, Expr] | None:
-    """For ``wrt = s**2`` (s a Symbol or Indexed) return ``(s, v, sqrt(v))``.
-
-    ``v`` is a fresh positive variable of the same shape standing for the variance.
-    """
-    if isinstance(wrt, sp.Pow) and wrt.exp == 2 and isinstance(wrt.base, (sp.Symbol, sp.Indexed)):
-        base = wrt.base
-        if isinstance(base, sp.Indexed):
-            vb = sp.IndexedBase(f"{base.base.name}__var", positive=True)
-            v = vb[base.indices]
-        else:
-            v = sp.Symbol(f"{base.name}__var", positive=True)
-        return base, v, sp.sqrt(v)
-    return None
 
 
 class _ClaimPrinter(LatexPrinter):
