@@ -1,10 +1,10 @@
 """The registry of built-in derivations: name -> what it is and how to build it."""
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Callable
 
+from ._claims import Claim
 from ._derivation import Derivation
 
 __all__ = ["BUILTINS", "Builtin", "builtin_derivations"]
@@ -21,46 +21,39 @@ class Builtin:
 
 def _gnb(numeric_samples: int) -> list[Derivation]:
     from ._gnb import build
+    from ._gnb_numeric import numeric_claims
 
     out = [build()]
     if numeric_samples > 0:
-        out.append(_numeric_section("gnb-numeric", "derivations._gnb_numeric", numeric_samples,
-                                    "GNB closed forms confirmed on random datasets"))
+        out.append(_numeric_section("gnb-numeric", "GNB closed forms confirmed on random datasets",
+                                    numeric_claims(samples=numeric_samples, seed=0)))
     return out
 
 
 def _alexnet(numeric_samples: int) -> list[Derivation]:
-    mod = importlib.import_module("derivations._nets.proofs")
-    out = list(mod.derivations())
+    from ._nets.proofs import derivations
+    from ._nets.refconv import numeric_claims
+
+    out = list(derivations())
     if numeric_samples > 0:
-        out.append(_numeric_section("alexnet-numeric", "derivations._nets.refconv", numeric_samples,
-                                    "count formulas confirmed by a reference convolution"))
+        out.append(_numeric_section("alexnet-numeric", "count formulas confirmed by a reference convolution",
+                                    numeric_claims(samples=numeric_samples, seed=0)))
     return out
 
 
-def _numeric_section(name: str, module: str, samples: int, title: str) -> Derivation:
-    mod = importlib.import_module(module)
+def _numeric_section(name: str, title: str, claims: list[tuple[str, Claim]]) -> Derivation:
     d = Derivation(name, title, source="built-in")
-    for by, claim in mod.numeric_claims(samples=samples, seed=0):
+    for by, claim in claims:
         d.add(claim, by=by)
     return d
 
 
-def _available(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-    except ImportError:
-        return False
-    return True
-
-
 BUILTINS: dict[str, Builtin] = {
     "gnb": Builtin("gnb", "Gaussian naive Bayes with shared variances: posterior, NLL, MLEs (seed question 2)", _gnb),
-}
-if _available("derivations._nets.proofs"):
-    BUILTINS["alexnet"] = Builtin(
+    "alexnet": Builtin(
         "alexnet", "AlexNet unit, weight and connection counts derived from definitions (seed question 1)", _alexnet
-    )
+    ),
+}
 
 
 def builtin_derivations(name: str, numeric_samples: int) -> list[Derivation]:

@@ -5,7 +5,7 @@ A claim is plain data built from SymPy objects; nothing here decides a verdict.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 import sympy as sp
@@ -50,10 +50,6 @@ def _latex(printer: Any, e: Any) -> str:
     return printer._print(e)
 
 
-def _wrt_latex(printer: Any, wrt: Expr) -> str:
-    return _latex(printer, wrt)
-
-
 @dataclass(frozen=True)
 class Equal:
     """Claim ``lhs = rhs`` for every value the assumptions allow."""
@@ -87,7 +83,7 @@ class DerivativeOf:
         of = _latex(printer, self.of)
         if not isinstance(self.of, (sp.Symbol, sp.Indexed)) and not self.of.is_Atom:
             of = rf"\left({of}\right)"
-        return rf"\frac{{\partial}}{{\partial {_wrt_latex(printer, self.wrt)}}} {of} = {_latex(printer, self.result)}"
+        return rf"\frac{{\partial}}{{\partial {_latex(printer, self.wrt)}}} {of} = {_latex(printer, self.result)}"
 
 
 @dataclass(frozen=True)
@@ -121,7 +117,7 @@ class MinimumAt:
         _coerce(self, "f", "var", "point")
 
     def _latex(self, printer: Any) -> str:
-        wrt = _wrt_latex(printer, self.var)
+        wrt = _latex(printer, self.var)
         return (
             rf"\left.\frac{{\partial^2 {_latex(printer, sp.Symbol('f'))}}}{{\partial ({wrt})^2}}"
             rf"\right|_{{{wrt} = {_latex(printer, self.point)}}} > 0"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 import sympy as sp
 
@@ -74,12 +74,3 @@ class Chain:
         self.derivation.add(Equal(self.current, rhs), by=by, line=line, label=self.label)
         self.current = rhs
         return self
-
-    def then(self, expr: sp.Expr) -> "Chain":
-        """Continue from ``expr`` without claiming anything (a new premise)."""
-        self.current = expr
-        return self
-
-    @property
-    def value(self) -> Any:
-        return self.current

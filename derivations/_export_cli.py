@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,23 +11,15 @@ from ._errors import InputError
 __all__ = ["register"]
 
 
-def _extra_latex(target: str) -> list[str]:
-    """Count tables for network targets, when the network module is installed."""
-    try:
-        mod = importlib.import_module("derivations._nets.export")
-    except ImportError:
-        return []
-    return list(mod.latex_tables(target))
-
-
 def _run(args: argparse.Namespace) -> int:
     from ._api import check_path
     from ._export import export
+    from ._nets.export import latex_tables
     from ._report import Report
 
     reports = [check_path(t, budget=args.budget) for t in args.targets]
     report = Report([d for r in reports for d in r.derivations])
-    extra = [t for target in args.targets for t in _extra_latex(target)] if args.format == "latex" else []
+    extra = [t for target in args.targets for t in latex_tables(target)] if args.format == "latex" else []
     text = export(report, args.format, args.standalone, extra)
     if args.output == "-":
         sys.stdout.write(text)

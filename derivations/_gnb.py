@@ -9,7 +9,7 @@ from functools import lru_cache
 import sympy as sp
 from sympy import IndexedBase, KroneckerDelta, Product, Sum, exp, log, pi
 
-from ._claims import Assumptions, DerivativeOf, Equal, MinimumAt, Solves
+from ._claims import Assumptions, DerivativeOf, MinimumAt, Solves
 from ._derivation import Derivation
 
 __all__ = ["build", "closed_forms", "gnb_symbols"]

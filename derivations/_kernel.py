@@ -17,15 +17,14 @@ from typing import Any, Callable, Optional
 import sympy as sp
 from sympy import Indexed, IndexedBase
 
-from ._claims import (Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable,
-                      claim_latex, orient)
-from ._derivation import Derivation
+from ._claims import (Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable, orient)
+from ._derivation import Derivation, Step
 from ._normalize import Context, atomize, is_positive, normalize
 from ._report import DerivationReport, StepResult
-from ._sampler import Instantiation, Sampler, SamplingError, alpha_rename
+from ._sampler import Instantiation, Sampler, SamplingError
 from ._worker import run_bounded
 
-__all__ = ["DEFAULT_BUDGET", "DEFAULT_POINTS", "Verdict", "check", "check_derivation"]
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_POINTS", "Verdict", "check", "check_derivation", "check_step"]
 
 DEFAULT_BUDGET = 10.0
 DEFAULT_POINTS = 24
@@ -284,18 +283,9 @@ def _compare(lv: sp.Expr, rv: sp.Expr, claim: Claim) -> str:
 
 def _recheck(claim: Claim, inst: Instantiation) -> bool:
     """Re-evaluate a counterexample by SymPy's own ``doit`` route; True if the sides differ."""
-    fixed = Instantiation(dict(inst.ints), {k: list(v) for k, v in inst.labels.items()}, inst.rng, inst.assumptions)
-    fixed.values = dict(inst.values)
-    fixed.structural = lambda e: _doit_route(e, fixed)  # type: ignore[method-assign]
-    lv, rv = _sides(claim, fixed)
+    again = dataclasses.replace(inst, values=dict(inst.values), expand=lambda e: e.doit())
+    lv, rv = _sides(claim, again)
     return _compare(lv, rv, claim) == "differ"
-
-
-def _doit_route(e: sp.Expr, inst: Instantiation) -> sp.Expr:
-    e = alpha_rename(e).xreplace({k: sp.Integer(v) for k, v in inst.ints.items()}).doit()
-    for _ in range(3):
-        e = e.xreplace(inst._label_map(e)).doit()
-    return e
 
 
 def _size_range(a: Assumptions, exprs: list[sp.Expr]) -> tuple[int, int]:
@@ -365,14 +355,6 @@ def _short(v: sp.Expr) -> str:
 # ---------------------------------------------------------------- entry points
 
 
-def _symbolic_job(claim: Claim, a: Assumptions) -> tuple[bool, str]:
-    return _symbolic(claim, a)
-
-
-def _numeric_job(claim: Claim, a: Assumptions, points: int, seed: int) -> Verdict:
-    return _numeric(claim, a, points, seed)
-
-
 def _sampled_job(claim: Sampled) -> Verdict:
     for n in range(claim.samples):
         failure = claim.trial(claim.seed + n)
@@ -421,13 +403,13 @@ def check(
         return Verdict("unknown", f"refused before work: {too_big}", seconds=time.perf_counter() - start)
     reasons = []
     if symbolic:
-        out = run_bounded(_symbolic_job, (claim, a), budget * SYMBOLIC_SHARE, MEMORY_BYTES)
+        out = run_bounded(_symbolic, (claim, a), budget * SYMBOLIC_SHARE, MEMORY_BYTES)
         if out.status == "ok" and out.value[0]:
             return Verdict("proved", "shown symbolically", seconds=time.perf_counter() - start)
         if out.status != "ok":
             reasons.append(f"symbolic check: {out.reason.splitlines()[0] if out.reason else out.status}")
     remaining = max(budget - (time.perf_counter() - start), 0.5)
-    out = run_bounded(_numeric_job, (claim, a, points, seed), remaining, MEMORY_BYTES)
+    out = run_bounded(_numeric, (claim, a, points, seed), remaining, MEMORY_BYTES)
     elapsed = time.perf_counter() - start
     if out.status == "ok":
         v: Verdict = out.value
@@ -437,28 +419,22 @@ def check(
     return Verdict("unknown", "; ".join(reasons), seconds=elapsed)
 
 
+def check_step(step: Step, assumptions: Assumptions, index: int, budget: float = DEFAULT_BUDGET,
+               points: int = DEFAULT_POINTS, seed: int = 0) -> StepResult:
+    """The kernel's verdict on one step of a derivation, as a report row."""
+    v = check(step.claim, assumptions, budget=budget, points=points, seed=seed)
+    try:
+        latex = step.latex()
+    except Exception:  # a claim that cannot be printed is still reported
+        latex = str(step.claim)
+    return StepResult(index=index, line=step.line, claim=latex, justification=step.by, verdict=v.verdict,
+                      detail=v.detail, counterexample=v.counterexample, seconds=round(v.seconds, 3),
+                      points=v.points)
+
+
 def check_derivation(
     d: Derivation, budget: float = DEFAULT_BUDGET, points: int = DEFAULT_POINTS, seed: int = 0
 ) -> DerivationReport:
     """Check every step of a derivation in order; one bad step never stops the rest."""
-    results = []
-    for n, step in enumerate(d.steps, 1):
-        v = check(step.claim, d.assumptions, budget=budget, points=points, seed=seed + n)
-        try:
-            latex = step.latex()
-        except Exception:  # a claim that cannot be printed is still reported
-            latex = str(step.claim)
-        results.append(
-            StepResult(
-                index=n,
-                line=step.line,
-                claim=latex,
-                justification=step.by,
-                verdict=v.verdict,
-                detail=v.detail,
-                counterexample=v.counterexample,
-                seconds=round(v.seconds, 3),
-                points=v.points,
-            )
-        )
+    results = [check_step(step, d.assumptions, n, budget, points, seed + n) for n, step in enumerate(d.steps, 1)]
     return DerivationReport(d.name, d.source, results, d.title)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import sympy as sp
-from sympy import Indexed, IndexedBase, KroneckerDelta, Product, Sum
+from sympy import Indexed, KroneckerDelta, Product, Sum
 
 __all__ = ["Context", "atomize", "is_positive", "normalize"]
 

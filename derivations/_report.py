@@ -128,8 +128,8 @@ class Report:
             for s in d.steps:
                 extra = f" ({s.detail})" if s.detail and not s.ok else ""
                 claim = s.claim.replace("|", r"\vert ")
-                why = (s.justification + extra).replace("|", "/")
-                rows.append(f"| {s.index} | ${claim}$ | {why.replace(extra, '')} | {marks[s.verdict]} {s.verdict}{extra} |")
+                why = s.justification.replace("|", "/")
+                rows.append(f"| {s.index} | ${claim}$ | {why} | {marks[s.verdict]} {s.verdict}{extra} |")
             rows.append("")
         summ = self.summary()
         rows.append(", ".join(f"{n} {v}" for v, n in summ.items() if n))

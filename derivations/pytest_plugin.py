@@ -86,17 +86,14 @@ class DerivationItem(pytest.Item):
         return float(opt if opt is not None else self.config.getini("derivations_budget"))
 
     def runtest(self) -> None:
-        from derivations._kernel import check
-        from derivations._report import StepResult
+        from derivations._kernel import check_step
 
         step = self.derivation.steps[self.index - 1]
-        v = check(step.claim, self.derivation.assumptions, budget=self._budget(), seed=self.index)
+        result = check_step(step, self.derivation.assumptions, self.index, budget=self._budget(), seed=self.index)
         strict = self.config.getoption("derivations_strict") or self.config.getini("derivations_strict")
         ok = ("proved",) if strict else ("proved", "supported")
-        self.user_properties.append(("verdict", v.verdict))
-        if v.verdict not in ok:
-            result = StepResult(self.index, step.line, step.latex(), step.by, v.verdict, v.detail,
-                                v.counterexample, round(v.seconds, 3), v.points)
+        self.user_properties.append(("verdict", result.verdict))
+        if result.verdict not in ok:
             raise StepNotAccepted(result.describe(str(self.path.name)))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:

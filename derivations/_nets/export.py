@@ -7,7 +7,6 @@ from typing import Iterator, Optional
 import sympy as sp
 
 from .._claims import tex_text
-from .._errors import InputError
 from .builtins import BUILTIN_SPECS, load_spec
 from .claims import read_toml
 from .counts import NetCount, count
@@ -56,8 +55,8 @@ def latex_table(net: NetCount) -> str:
 
 
 def _spec_for(target: str) -> Optional[Spec]:
-    if target in BUILTIN_SPECS or target == "alexnet":
-        return load_spec("alexnet" if target not in BUILTIN_SPECS else target)
+    if target in BUILTIN_SPECS:
+        return load_spec(target)
     path = Path(target)
     if path.suffix.lower() == ".toml" and path.is_file():
         data, _ = read_toml(path)
@@ -70,9 +69,6 @@ def _spec_for(target: str) -> Optional[Spec]:
 
 def latex_tables(target: str) -> Iterator[str]:
     """Tables for a network target (a built-in name, a spec or a claims file); nothing for others."""
-    try:
-        spec = _spec_for(target)
-    except InputError:
-        raise
+    spec = _spec_for(target)
     if spec is not None:
         yield latex_table(count(spec))
