@@ -7,6 +7,7 @@ Pooling, activations and the like have no units, weights or connections of their
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Optional
@@ -168,15 +169,8 @@ def _values(sh: LayerShape) -> dict[sp.Symbol, int]:
         v.update({_S["d_h"]: lay["dilation"][0], _S["d_w"]: lay["dilation"][1], _S["G"]: lay["groups"],
                   _S["C_out"]: lay["out_channels"], _S["b"]: int(lay["bias"])})
     if lay.type == "fc":
-        v.update({_S["F_in"]: _prod(sh.input), _S["F_out"]: lay["out_features"], _S["b"]: int(lay["bias"])})
+        v.update({_S["F_in"]: math.prod(sh.input), _S["F_out"]: lay["out_features"], _S["b"]: int(lay["bias"])})
     return v
-
-
-def _prod(xs: tuple[int, ...]) -> int:
-    out = 1
-    for x in xs:
-        out *= x
-    return out
 
 
 def _eval(e: sp.Expr, values: dict[sp.Symbol, int]) -> int:
@@ -206,7 +200,7 @@ def _layer_count(sh: LayerShape) -> LayerCount:
         sizes = tuple(_eval(e, values) for e in OUTPUT_SIZE["conv"])
         if sizes != sh.output[1:]:
             raise ValueError(f"{sh.layer.name}: formula output size {sizes} differs from {sh.output[1:]}")
-    positions = _prod(sh.output[1:]) if kind == "conv" else 1
+    positions = math.prod(sh.output[1:]) if kind == "conv" else 1
     return LayerCount(sh.layer.name, kind, sh.input, sh.output, n["units"], n["weights"], n["biases"],
                       n["connections"], n["biases"] * positions, values)
 

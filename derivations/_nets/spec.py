@@ -6,6 +6,7 @@ and line when the spec came from a file.
 """
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -271,7 +272,7 @@ def shapes(spec: Spec, err: Optional[Callable[[str, int, str], InputError]] = No
         elif lay.type == "fc":
             shape = LayerShape(lay, cur, (lay["out_features"],))
         elif lay.type == "flatten":
-            shape = LayerShape(lay, cur, (_prod(cur),))
+            shape = LayerShape(lay, cur, (math.prod(cur),))
         else:
             shape = LayerShape(lay, cur, cur)
         out.append(shape)
@@ -288,10 +289,3 @@ def _axis(size: int, k: int, s: int, p: int, d: int, axis: str, label: str,
         raise err(f"{label}: field 'kernel': the kernel spans {span} along {'height' if axis == 'h' else 'width'} "
                   f"but the padded input is only {size + 2 * p}: the output would be empty")
     return (size + c) // s + 1, Fraction(size + c, s) + 1, c
-
-
-def _prod(xs: Shape) -> int:
-    out = 1
-    for x in xs:
-        out *= x
-    return out

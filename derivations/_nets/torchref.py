@@ -5,6 +5,7 @@ it only when called.
 """
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from typing import Any
 
@@ -27,7 +28,7 @@ def torch_model(spec: Spec) -> Any:
         elif lay.type == "fc":
             if len(sh.input) == 3:
                 mods[f"{lay.name}_flatten"] = nn.Flatten()
-            mods[lay.name] = nn.Linear(_prod(sh.input), lay["out_features"], lay["bias"])
+            mods[lay.name] = nn.Linear(math.prod(sh.input), lay["out_features"], lay["bias"])
         elif lay.type == "maxpool":
             mods[lay.name] = nn.MaxPool2d(lay["kernel"], lay["stride"], lay["padding"])
         elif lay.type == "avgpool":
@@ -43,10 +44,3 @@ def torch_model(spec: Spec) -> Any:
         elif lay.type == "flatten":
             mods[lay.name] = nn.Flatten()
     return nn.Sequential(mods).eval()
-
-
-def _prod(xs: tuple[int, ...]) -> int:
-    out = 1
-    for x in xs:
-        out *= x
-    return out
