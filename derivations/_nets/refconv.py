@@ -8,14 +8,15 @@ The checks are ``Sampled`` claims: the kernel runs them and gives the verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Optional
 
 import numpy as np
 
 from .._claims import Sampled
 from .builtins import BUILTIN_SPECS
-from .counts import count
-from .spec import Layer, Spec, spec_from_dict
+from .counts import NetCount, count
+from .spec import Layer, Spec, _pair, spec_from_dict
 
 __all__ = ["LayerRun", "Tally", "conv2d", "conv2d_direct", "forward", "check_network", "check_random_layer",
            "numeric_claims", "random_conv_spec"]
@@ -62,10 +63,6 @@ class LayerRun:
     name: str
     output_shape: tuple[int, ...]
     tally: Tally = field(default_factory=Tally)
-
-
-def _pair(v: tuple[int, int] | int) -> tuple[int, int]:
-    return (v, v) if isinstance(v, int) else v
 
 
 def conv2d(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray], stride=1, padding=0, dilation=1, groups: int = 1,
@@ -175,10 +172,11 @@ def forward(spec: Spec, seed: int = 0, dtype: type = np.float32) -> tuple[list[L
     return runs, x
 
 
-def check_network(spec: Spec, seed: int = 0) -> Optional[dict[str, str]]:
-    """None when every layer's shape and tallies equal the counts; else the first difference."""
+def check_network(spec: Spec, seed: int = 0, net: Optional[NetCount] = None) -> Optional[dict[str, str]]:
+    """None when every layer's shape and tallies equal ``net`` (default ``count(spec)``); else the first
+    difference."""
     runs, out = forward(spec, seed)
-    net = count(spec)
+    net = count(spec) if net is None else net
     if not np.all(np.isfinite(out)):
         return {"network": spec.name, "problem": "non-finite output"}
     for run, c in zip(runs, net.layers):
@@ -213,7 +211,8 @@ def random_conv_spec(seed: int) -> Spec:
 def check_random_layer(seed: int) -> Optional[dict[str, str]]:
     """Reference tallies equal the formulas, and the values and products equal the direct loop's."""
     spec = random_conv_spec(seed)
-    failure = check_network(spec, seed)
+    net = count(spec)
+    failure = check_network(spec, seed, net)
     if failure is not None:
         return {**failure, "layer_spec": str(dict(spec.layers[0].fields))}
     lay = spec.layers[0]
@@ -224,7 +223,7 @@ def check_random_layer(seed: int) -> Optional[dict[str, str]]:
     args = (lay["stride"], lay["padding"], lay["dilation"], lay["groups"])
     fast = conv2d(x, w, b, *args)
     slow, products = conv2d_direct(x, w, b, *args)
-    want = count(spec).layers[0].connections
+    want = net.layers[0].connections
     if products != want or fast.shape != slow.shape or not np.allclose(fast, slow, rtol=1e-10, atol=1e-10):
         return {"layer_spec": str(dict(lay.fields)), "direct_products": str(products), "formula": str(want),
                 "max_difference": str(float(np.max(np.abs(fast - slow))) if fast.shape == slow.shape else "shape")}
@@ -240,8 +239,8 @@ def numeric_claims(samples: int = 5, seed: int = 0) -> list[tuple[str, Sampled]]
             Sampled("reference convolution counts equal the formulas", check_random_layer, samples, seed))]
     for name, build in BUILTIN_SPECS.items():
         spec = build()
+        trial = partial(check_network, spec, net=count(spec))
         out.append((f"{name} forward on a random input: every layer's shape, multiply-adds, weights and biases "
                     "equal the counts",
-                    Sampled(f"{name} forward counts equal the formulas",
-                            lambda s, spec=spec: check_network(spec, s), min(samples, 2), seed)))
+                    Sampled(f"{name} forward counts equal the formulas", trial, min(samples, 2), seed)))
     return out
