@@ -87,8 +87,6 @@ def parse_work(text: str) -> sp.Expr:
     try:
         tree = _parser().parse(text)
         return _Build().transform(tree)
-    except ArithmeticError_:
-        raise
     except VisitError as exc:
         if isinstance(exc.orig_exc, ArithmeticError_):
             raise exc.orig_exc from None

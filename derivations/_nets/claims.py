@@ -20,12 +20,12 @@ from .._derivation import Derivation
 from .._errors import InputError
 from .arith import ArithmeticError_, parse_number, parse_work
 from .builtins import load_spec
-from .counts import LayerCount, NetCount, count, instance
+from .counts import QUANTITIES as COUNTED, LayerCount, NetCount, count, instance
 from .spec import Locator, read_toml
 
 __all__ = ["QUANTITIES", "load_claims", "parse_label"]
 
-QUANTITIES = ("units", "weights", "biases", "params", "connections", "output_shape")
+QUANTITIES = (*COUNTED, "output_shape")
 _KEYS = ("layer", "quantity", "value", "work", "label")
 _KIND_NAMES = {"conv": "convolution", "fc": "fully connected"}
 
@@ -83,15 +83,15 @@ def load_claims(path: str | Path) -> Derivation:
     title = data.get("title", f"claims about {spec.name}")
     d = Derivation(Path(src).stem, title=str(title), source=src)
     for n, row in enumerate(rows):
-        _add_claim(d, net, row, _Where(src, loc, n, text))
+        _add_claim(d, net, row, _Where(src, loc, n))
     return d
 
 
 class _Where:
     """Where a claim's fields are in the file, for steps and for error messages."""
 
-    def __init__(self, src: str, loc: Locator, index: int, text: str) -> None:
-        self.src, self.loc, self.index, self.text = src, loc, index, text
+    def __init__(self, src: str, loc: Locator, index: int) -> None:
+        self.src, self.loc, self.index = src, loc, index
 
     @property
     def line(self) -> Optional[int]:

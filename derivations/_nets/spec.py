@@ -63,13 +63,6 @@ class Spec:
     path: Optional[str] = None
     raw: tuple[Mapping[str, Any], ...] = field(default=(), repr=False, compare=False)
 
-    def layer(self, name: str) -> Layer:
-        for lay in self.layers:
-            if lay.name == name:
-                return lay
-        known = ", ".join(lay.name for lay in self.layers)
-        raise InputError(f"no layer {name!r} in {self.name}; its layers are: {known}", self.path)
-
 
 @dataclass(frozen=True)
 class LayerShape:
