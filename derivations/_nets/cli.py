@@ -9,6 +9,7 @@ from typing import Any
 from .._errors import InputError
 from .builtins import BUILTIN_SPECS, load_spec
 from .counts import CONVENTIONS, NetCount, count, formula_latex
+from .spec import WEIGHTED
 from .whatif import format_whatif, parse_override, whatif
 
 __all__ = ["format_count", "register", "run_count"]
@@ -67,7 +68,7 @@ def format_count(net: NetCount) -> str:
     rule = "=" * len(head)
     lines = [f"{net.name}: input {list(net.input)}", rule, head, rule]
     for c in net.layers:
-        w = c.type in ("conv", "fc")
+        w = c.type in WEIGHTED
         lines.append(f"{c.name + ' (' + c.type + ')':<24} {str(list(c.output_shape)):<16} {_n(c.units, w):>10} "
                      f"{_n(c.weights, w):>12} {_n(c.biases, w):>8} {_n(c.connections_as(conv), w):>14}")
     t = net.totals()
@@ -82,7 +83,7 @@ def format_count(net: NetCount) -> str:
     others = [f"{c.name} {net.total('connections', c):,} {c.label}" for c in CONVENTIONS.values() if c != conv]
     lines.append("Other conventions: " + "; ".join(others) + ".")
     lines.append("Formulas (LaTeX):")
-    for kind in ("conv", "fc"):
+    for kind in WEIGHTED:
         for q in ("units", "weights", "connections"):
             lines.append(f"  {kind} {q} = {formula_latex(kind, q)}")
     lines.append(r"  conv H_{out} = \left\lfloor (H_{in} + 2 p_h - d_h (k_h - 1) - 1) / s_h \right\rfloor + 1")
