@@ -22,33 +22,33 @@ def _rows_per_chunk(d: int, k: int) -> int:
     return max(256, _CHUNK_BYTES // (8 * max(d, k, 1)))
 
 
-def _as_2d(X: Any, name: str = "X") -> np.ndarray:
+def _as_2d(X: Any) -> np.ndarray:
     """X as a 2-D numeric ndarray, without copying an ndarray that already is one."""
     try:
         A = np.asarray(X)
     except (ValueError, TypeError) as exc:
-        raise InputError(f"{name} must be a 2-D numeric array: {exc}") from None
+        raise InputError(f"X must be a 2-D numeric array: {exc}") from None
     if A.ndim != 2:
-        raise InputError(f"{name} must be a 2-D array (examples x features); got {A.ndim}-D with shape {A.shape}")
+        raise InputError(f"X must be a 2-D array (examples x features); got {A.ndim}-D with shape {A.shape}")
     if A.dtype.kind not in "biuf":
         if A.dtype.kind == "O":
             try:
                 A = A.astype(np.float64)
             except (ValueError, TypeError) as exc:
-                raise InputError(f"{name} must be numeric: {exc}") from None
+                raise InputError(f"X must be numeric: {exc}") from None
         else:
-            raise InputError(f"{name} must be numeric; got dtype {A.dtype}")
+            raise InputError(f"X must be numeric; got dtype {A.dtype}")
     return A
 
 
-def _nonfinite_error(Xc: np.ndarray, row0: int, name: str = "X") -> InputError:
+def _nonfinite_error(Xc: np.ndarray, row0: int) -> InputError:
     """The error for a chunk whose statistics are not finite: a NaN/inf entry, or overflow."""
     bad = np.argwhere(~np.isfinite(Xc))
     if len(bad):
         r, c = (int(v) for v in bad[0])
-        return InputError(f"{name} has a non-finite value ({Xc[r, c]}) at row {row0 + r}, column {c}; "
+        return InputError(f"X has a non-finite value ({Xc[r, c]}) at row {row0 + r}, column {c}; "
                           "the data must be finite (no NaN or infinity)")
-    return InputError(f"{name} has values too large for float64 arithmetic near row {row0}: "
+    return InputError(f"X has values too large for float64 arithmetic near row {row0}: "
                       "sums of squares overflow; rescale the features")
 
 
@@ -221,10 +221,12 @@ class SharedVarianceGaussianNB:
         b = np.log(self.class_prior_) - (centred * centred / (2 * self.var_)).sum(axis=1)
         return c, W, b
 
-    def _scores(self, A: np.ndarray, out: np.ndarray) -> None:
-        """Per-chunk linear scores into ``out`` (N x K), with a finiteness check on the input."""
+    def _scores(self, X: Any) -> np.ndarray:
+        """The linear scores (N x K) of the rows of X, chunk by chunk, with a finiteness check on the input."""
+        A = self._check_X(X)
         c, W, b = self._linear_form()
         N, D = A.shape
+        out = np.empty((N, len(b)))
         step = _rows_per_chunk(D, len(b))
         buf = np.empty((min(step, N), D))
         Wt = np.ascontiguousarray(W.T)
@@ -236,6 +238,7 @@ class SharedVarianceGaussianNB:
                 sc += b
                 if not np.isfinite(sc).all():
                     raise _nonfinite_error(np.asarray(A[s:e], dtype=np.float64), s)
+        return out
 
     def _log_normalise(self, S: np.ndarray, log: bool) -> np.ndarray:
         """In place: rows of scores -> log posteriors (or posteriors) by a stable log-sum-exp."""
@@ -252,21 +255,13 @@ class SharedVarianceGaussianNB:
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
         """log p(y = k | x) for each row: softmax of the linear scores, via log-sum-exp."""
-        A = self._check_X(X)
-        S = np.empty((A.shape[0], len(self.classes_)))
-        self._scores(A, S)
-        return self._log_normalise(S, log=True)
+        return self._log_normalise(self._scores(X), log=True)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """p(y = k | x) for each row; rows sum to 1."""
-        A = self._check_X(X)
-        S = np.empty((A.shape[0], len(self.classes_)))
-        self._scores(A, S)
-        return self._log_normalise(S, log=False)
+        return self._log_normalise(self._scores(X), log=False)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each row."""
-        A = self._check_X(X)
-        S = np.empty((A.shape[0], len(self.classes_)))
-        self._scores(A, S)
-        return self.classes_[S.argmax(axis=1)]
+        best = self._scores(X).argmax(axis=1)
+        return self.classes_[best]
