@@ -195,23 +195,33 @@ def _strip_comments(text: str) -> tuple[str, list[tuple[int, Span]]]:
     return "".join(chars), assumes
 
 
-def _balanced(text: str, i: int) -> int:
-    """Index just after the brace group opening at ``text[i] == '{'``; -1 if unbalanced."""
+def _top_level(s: str, pattern: re.Pattern[str], i: int = 0) -> Optional[re.Match[str]]:
+    """First match of ``pattern`` at brace depth 0 (counted from ``i``), never inside a ``\\x`` escape."""
     depth = 0
-    k = i
-    while k < len(text):
-        c = text[k]
+    while i < len(s):
+        if depth == 0:
+            m = pattern.match(s, i)
+            if m:
+                return m
+        c = s[i]
         if c == "\\":
-            k += 2
+            i += 2
             continue
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
-            if depth == 0:
-                return k + 1
-        k += 1
-    return -1
+        i += 1
+    return None
+
+
+_CLOSE_BRACE = re.compile(r"\}")
+
+
+def _balanced(text: str, i: int) -> int:
+    """Index just after the brace group opening at ``text[i] == '{'``; -1 if unbalanced."""
+    m = _top_level(text, _CLOSE_BRACE, i + 1)
+    return m.end() if m else -1
 
 
 _MACRO = re.compile(r"\\(?:(?:re|provide)?newcommand\*?\s*(?:\{\s*\\([a-zA-Z]+)\s*\}|\\([a-zA-Z]+))\s*(\[\s*\d\s*\])?"
@@ -245,23 +255,14 @@ def _macros(text: str, src: Source) -> str:
     return "".join(chars)
 
 
+_BEGIN = re.compile(r"\\begin\s*\{(align\*?|equation\*?)\}|(?<!\\)\\\[")
+
+
 def _environments(text: str, src: Source) -> list[tuple[str, int, int, int]]:
     """``(kind, begin offset, body start, body end)`` for each display, in file order."""
     out = []
-    pat = re.compile(r"\\begin\s*\{(align\*?|equation\*?)\}|(?<!\\)\\\[")
     i = 0
-    while True:
-        m = pat.search(text, i)
-        if not m:
-            break
-        k = m.start()
-        slashes = 0
-        while k > 0 and text[k - 1] == "\\":
-            slashes += 1
-            k -= 1
-        if m.group(1) is None and slashes % 2 == 1:
-            i = m.end()
-            continue
+    while (m := _BEGIN.search(text, i)) is not None:
         if m.group(1):
             kind = m.group(1)
             end_pat = re.compile(r"\\end\s*\{" + re.escape(kind) + r"\}")
@@ -269,7 +270,7 @@ def _environments(text: str, src: Source) -> list[tuple[str, int, int, int]]:
             kind = "\\["
             end_pat = re.compile(r"(?<!\\)\\\]")
         e = end_pat.search(text, m.end())
-        nxt = pat.search(text, m.end())
+        nxt = _BEGIN.search(text, m.end())
         if e is None or (nxt is not None and nxt.start() < e.start() and nxt.group(1) is not None):
             shown = f"\\begin{{{kind}}}" if kind != "\\[" else "\\["
             src.issues.append(Issue(m.start(), f"{shown} is never closed"))
@@ -286,40 +287,22 @@ _DROP = re.compile(
 )
 
 
+_ROW_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]]*\])?|\\intertext\s*\{")
+
+
 def _split_rows(body: Span) -> list[Span]:
     """Split at top-level ``\\\\`` (and ``\\intertext{...}``), dropping ``\\\\[2pt]`` spacing."""
     s = body.s
     rows: list[Span] = []
-    depth = 0
     start = 0
-    i = 0
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and i + 1 < len(s) and s[i + 1] == "\\" and depth == 0:
-            rows.append(body[start:i])
-            j = i + 2
-            if j < len(s) and s[j] == "*":
-                j += 1
-            m = re.match(r"\s*\[[^\]]*\]", s[j:])
-            if m:
-                j += m.end()
-            start = i = j
-            continue
-        if c == "\\" and depth == 0 and s.startswith("\\intertext", i):
-            m = re.match(r"\\intertext\s*\{", s[i:])
-            end = _balanced(s, i + m.end() - 1) if m else -1
-            if end > 0:
-                rows.append(body[start:i])
-                start = i = end
-                continue
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        i += 1
+    while (m := _top_level(s, _ROW_BREAK, start)) is not None:
+        end = m.end()
+        if m.group().startswith("\\intertext"):
+            end = _balanced(s, end - 1)
+            if end < 0:
+                break
+        rows.append(body[start: m.start()])
+        start = end
     rows.append(body[start:])
     return rows
 
@@ -331,28 +314,19 @@ def _clean_text(t: str) -> str:
     return " ".join(t.split())
 
 
+_JUSTIFY = re.compile(r"\\(quad|qquad)(?![a-zA-Z])|&\s*&")
+
+
 def _split_justification(row: Span) -> tuple[Span, str]:
     """Math before a top-level ``&&``, ``\\quad`` or ``\\qquad`` (or a final ``\\text{}``); text after."""
     s = row.s
-    depth = 0
     i = 0
-    while i < len(s):
-        c = s[i]
-        if c == "\\":
-            m = re.match(r"\\(quad|qquad)(?![a-zA-Z])", s[i:])
-            if m and depth == 0 and re.sub(r"[&\s]|\\[,;:! ]", "", s[:i]):
-                return row[:i], _clean_text(s[i:])
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == "&" and depth == 0:
-            m = re.match(r"&\s*&", s[i:])
-            if m:
-                return row[:i], _clean_text(s[i + m.end():])
-        i += 1
+    while (m := _top_level(s, _JUSTIFY, i)) is not None:
+        if m.group().startswith("&"):
+            return row[: m.start()], _clean_text(s[m.end():])
+        if re.sub(r"[&\s]|\\[,;:! ]", "", s[: m.start()]):
+            return row[: m.start()], _clean_text(s[m.start():])
+        i = m.end()
     m = re.search(r"\\(text|mbox|textrm)\s*\{", s)
     if m and re.sub(r"[&\s]|\\[,;:! ]", "", s[: m.start()]):
         end = _balanced(s, m.end() - 1)
