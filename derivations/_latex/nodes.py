@@ -13,7 +13,7 @@ import sympy as sp
 from lark import Token, Tree
 
 __all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "differentiate", "is_num",
-           "is_variable", "tokens", "trees"]
+           "is_variable", "primed", "tokens", "trees"]
 
 DECOR_SUFFIX = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde"}
 GROUPS = ("paren", "bracket", "brace", "texgroup")
@@ -39,7 +39,6 @@ class Val:
     expr: Optional[sp.Expr] = None
     name: str = ""
     args: list = field(default_factory=list)
-    tree: Optional[Tree] = None
     wrt: Optional[sp.Expr] = None
     order: int = 1
 
@@ -51,6 +50,14 @@ def is_variable(v: sp.Basic) -> bool:
     return isinstance(v, (sp.Symbol, sp.Indexed))
 
 
+def primed(name: str, taken: set[str]) -> str:
+    """``name'``, ``name''``, ...: the first not in ``taken`` (a bound index that cannot capture)."""
+    name += "'"
+    while name in taken:
+        name += "'"
+    return name
+
+
 def _rename_bound(e: sp.Basic, avoid: set[sp.Basic]) -> sp.Basic:
     """Rename sum and product indices that clash with ``avoid`` (so differentiating cannot capture)."""
     if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, sp.Indexed):
@@ -59,14 +66,11 @@ def _rename_bound(e: sp.Basic, avoid: set[sp.Basic]) -> sp.Basic:
     if isinstance(e, (sp.Sum, sp.Product)):
         body, lims = args[0], [tuple(lim) for lim in e.limits]
         sub = {}
-        taken = set(avoid) | body.free_symbols
+        taken = {s.name for s in avoid | body.free_symbols}
         for d, _, _ in lims:
             if d in avoid:
-                name = d.name + "'"
-                while sp.Symbol(name, integer=True) in taken:
-                    name += "'"
-                sub[d] = sp.Symbol(name, integer=True)
-                taken.add(sub[d])
+                sub[d] = sp.Symbol(primed(d.name, taken), integer=True)
+                taken.add(sub[d].name)
         if sub:
             return e.func(body.xreplace(sub), *[(sub.get(d, d), lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in lims])
         return e.func(body, *lims)

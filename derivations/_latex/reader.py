@@ -14,7 +14,7 @@ from typing import Optional
 import sympy as sp
 from lark import Token, Tree
 
-from .._claims import Assumptions, Claim, Unreadable
+from .._claims import Assumptions, Claim, Unreadable, orient
 from .._derivation import Derivation
 from .._errors import InputError
 from . import caps
@@ -23,8 +23,8 @@ from .parse import KNOWN_COMMANDS, parse_assume, parse_row
 from .source import Env, Row, Source, Span, expand_macros, macro_table, read_source
 from .steps import ChainBuilder, Elem
 from .symbols import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
-from .transform import Side, Transformer, atom_name
-from .._claims import orient
+from .nodes import Side, atom_name
+from .transform import Transformer
 
 __all__ = ["load_tex", "read_tex_string"]
 

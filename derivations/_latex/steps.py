@@ -14,7 +14,7 @@ import sympy as sp
 
 from .._claims import Claim, DerivativeOf, Equal, Solves
 from .caps import ReadError
-from .transform import DerivSide, Side, differentiate, is_variable
+from .nodes import DerivSide, Side, differentiate, is_variable
 
 __all__ = ["ChainBuilder", "Elem"]
 

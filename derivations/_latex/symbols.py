@@ -6,7 +6,7 @@ their kinds (``Kinds``) and reads it again building SymPy objects of those kinds
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import sympy as sp
 from lark import Tree
@@ -147,6 +147,3 @@ class Definitions:
             if d.offset < offset:
                 out[d.name] = d
         return out
-
-    def find(self, visible: dict[str, Definition], name: str) -> Optional[Definition]:
-        return visible.get(name)

@@ -16,10 +16,10 @@ from lark import Token, Tree
 from . import caps
 from .atoms import AtomReader
 from .caps import ReadError
-from .nodes import GROUPS, DerivSide, Side, Val, atom_name, differentiate, is_num, is_variable, tokens, trees
+from .nodes import GROUPS, DerivSide, Side, Val, atom_name, differentiate, is_num, primed, tokens, trees
 from .symbols import Definition
 
-__all__ = ["DerivSide", "Side", "Transformer", "atom_name", "differentiate", "is_variable"]
+__all__ = ["Transformer"]
 
 
 class Transformer(AtomReader):
@@ -228,15 +228,10 @@ class Transformer(AtomReader):
         bound_now = {v for v in self.bindings.values() if isinstance(v, sp.Symbol) and v.is_integer}
         if not ((lo.free_symbols | hi.free_symbols) & bound_now):
             self.usage.limit_pairs.append((lo, hi))
-        var = sp.Symbol(name, integer=True)
-        taken = set().union(*(v.free_symbols for v in self.bindings.values())) if self.bindings else set()
+        taken = {s.name for v in self.bindings.values() for s in v.free_symbols}
+        var = sp.Symbol(primed(name, taken) if name in taken else name, integer=True)
         saved = self.bindings
         self.bindings = dict(saved)
-        if var in taken or any(s.name == name for s in taken):
-            fresh = name + "'"
-            while any(s.name == fresh for s in taken):
-                fresh += "'"
-            var = sp.Symbol(fresh, integer=True)
         self.bindings[name] = var
         saved_limits = self.limits
         self.limits = {**saved_limits, name: (lo, hi)}
@@ -338,7 +333,7 @@ class Transformer(AtomReader):
                     idx = ([sample] if sample is not None else []) + (self._indices(sub) if sub else [])
                     val = self._element(name, idx, t)
                 elif not bang and sup is None:
-                    return Val("name", name=name, tree=t)
+                    return Val("name", name=name)
                 else:
                     val = self._bare(name, atom)
                 if sup is not None and sample is None:
