@@ -43,9 +43,15 @@ class Dataset:
     X: np.ndarray
     y: np.ndarray
     K: int
-    D: int
-    N: int
     scale: np.ndarray
+
+    @property
+    def N(self) -> int:
+        return len(self.y)
+
+    @property
+    def D(self) -> int:
+        return self.X.shape[1]
 
 
 def make_dataset(rng: np.random.Generator, counts: Sequence[int], scale_exp: Sequence[float],
@@ -58,7 +64,7 @@ def make_dataset(rng: np.random.Generator, counts: Sequence[int], scale_exp: Seq
     loc = scale * rng.normal(size=D) * 10.0 ** np.asarray(offset_exp, dtype=float)
     effects = rng.normal(0.0, 3.0, size=(K, D))
     X = loc + scale * (effects[y] + rng.normal(size=(len(y), D)))
-    return Dataset(X, y, K, D, len(y), scale)
+    return Dataset(X, y, K, scale)
 
 
 def random_dataset(rng: np.random.Generator, max_k: int = 6, max_d: int = 8, max_n: int = 300) -> Dataset:
