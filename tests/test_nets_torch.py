@@ -1,12 +1,12 @@
 """Cross-check against PyTorch (the optional `torch` extra): parameters, FLOPs / 2, shapes and values."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import os  # noqa: E402
 
 if os.environ.get("CI"):
     import torch  # CI installs the extra: a missing torch must fail there, not skip
