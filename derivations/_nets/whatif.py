@@ -144,9 +144,10 @@ def format_whatif(w: WhatIf) -> str:
         if (c.weights, c.connections, c.output_shape) == (a.weights, a.connections, a.output_shape) or not (
                 c.weights or a.weights):
             continue
-        r = _ratio(a.connections_as(conv), c.connections_as(conv))
-        lines.append(f"{c.name:<10} {c.weights:>15,} {a.weights:>13,} {c.connections_as(conv):>15,} "
-                     f"{a.connections_as(conv):>13,} {'' if r is None else f'{r:.3f}':>7}")
+        n_before, n_after = c.connections_as(conv), a.connections_as(conv)
+        r = _ratio(n_after, n_before)
+        lines.append(f"{c.name:<10} {c.weights:>15,} {a.weights:>13,} {n_before:>15,} {n_after:>13,} "
+                     f"{'' if r is None else f'{r:.3f}':>7}")
     lines += ["", f"{'':<36} {'before':>15} {'after':>15} {'after/before':>13}"]
     for what, b, a in w.rows():
         r = _ratio(a, b)
