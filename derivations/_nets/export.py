@@ -8,11 +8,11 @@ import sympy as sp
 
 from .._claims import tex_text
 from .builtins import BUILTIN_SPECS, load_spec
-from .claims import read_toml
 from .counts import NetCount, count
-from .spec import Spec
+from .spec import Spec, read_toml
 
 __all__ = ["latex_table", "latex_tables"]
+
 
 def _num(n: int) -> str:
     return f"{n:,}".replace(",", "{,}")
