@@ -19,6 +19,9 @@ from .symbols import Definition, Kinds, Usage
 
 __all__ = ["AtomReader"]
 
+_COMPARISONS = {"<": sp.Lt, "lt": sp.Lt, ">": sp.Gt, "gt": sp.Gt, "leq": sp.Le, "le": sp.Le,
+                "leqslant": sp.Le, "geq": sp.Ge, "ge": sp.Ge, "geqslant": sp.Ge}
+
 
 class AtomReader:
     """Reads atoms and relations; ``Transformer`` adds expressions, sums, names and scripts."""
@@ -229,8 +232,7 @@ class AtomReader:
                         raise self.error("only '\\neq 0' is supported among \\neq assumptions", tok)
                     rels.append(sp.Ne(a, b, evaluate=False))
                     continue
-                cls = {"<": sp.Lt, "lt": sp.Lt, ">": sp.Gt, "gt": sp.Gt, "leq": sp.Le, "le": sp.Le,
-                       "leqslant": sp.Le, "geq": sp.Ge, "ge": sp.Ge, "geqslant": sp.Ge}[op]
+                cls = _COMPARISONS[op]
                 r = cls(a, b, evaluate=False)
                 if not r.free_symbols and not r.has(sp.Indexed):
                     truth = cls(a, b)

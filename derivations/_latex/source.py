@@ -5,6 +5,7 @@ rows, justifications. Nothing is parsed as mathematics and nothing is executed.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -106,13 +107,7 @@ class Source:
 
     def where(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a file offset."""
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
+        lo = max(bisect.bisect_right(self.line_starts, offset) - 1, 0)
         return lo + 1, offset - self.line_starts[lo] + 1
 
     def place(self, offset: int) -> str:
