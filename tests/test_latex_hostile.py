@@ -25,23 +25,23 @@ def one_error(tex: str) -> str:
 
 
 CAPS = [
-    ("row-length", r"\[ " + "+".join(["a"] * 2500) + r" = a \]", "expression too long"),
-    ("nesting-depth", r"\[ " + "(" * 60 + "a" + ")" * 60 + r" = a \]", "nested too deeply"),
-    ("literal-digits", r"\[ " + "7" * (caps.MAX_INT_DIGITS + 1) + r" = 1 \]", "too many digits"),
-    ("number-power", r"\[ 2^{10^{10}} = 1 \]", "number too large"),
-    ("tower-of-powers", r"\[ 9^{9^{9^{9}}} = 1 \]", "number too large"),
-    ("expansion", r"\[ (a+b+c+d+e+f+g)^{60} = 1 \]", "expansion of a power too large"),
-    ("symbolic-exponent", r"\[ a^{100000} = 1 \]", "exponent 100000 too large"),
-    ("factorial", r"\[ 100000! = 1 \]", "factorial too large"),
-    ("macro-depth", "\\def\\a{\\a}\n\\[ \\a = 1 \\]", "macro expansion too deep"),
-    ("macro-size", "\\def\\a{\\b\\b\\b\\b}\\def\\b{\\c\\c\\c\\c}\\def\\c{\\d\\d\\d\\d}\\def\\d{xxxxxxxxxxxxxxxxxxxxxxxx}\n"
-                   "\\[ \\a\\a\\a\\a\\a\\a\\a\\a = 1 \\]", "macro expansion too large"),
-    ("macro-parameters", "\\newcommand{\\sq}[1]{#1^2}\n\\[ \\sq{a} = a^2 \\]", "takes parameters"),
-    ("macro-body", "\\newcommand{\\big}{" + "a" * (caps.MAX_MACRO_BODY + 1) + "}\n\\[ a = a \\]", "body too long"),
+    pytest.param(r"\[ " + "+".join(["a"] * 2500) + r" = a \]", "expression too long", id="row-length"),
+    pytest.param(r"\[ " + "(" * 60 + "a" + ")" * 60 + r" = a \]", "nested too deeply", id="nesting-depth"),
+    pytest.param(r"\[ " + "7" * (caps.MAX_INT_DIGITS + 1) + r" = 1 \]", "too many digits", id="literal-digits"),
+    pytest.param(r"\[ 2^{10^{10}} = 1 \]", "number too large", id="number-power"),
+    pytest.param(r"\[ 9^{9^{9^{9}}} = 1 \]", "number too large", id="tower-of-powers"),
+    pytest.param(r"\[ (a+b+c+d+e+f+g)^{60} = 1 \]", "expansion of a power too large", id="expansion"),
+    pytest.param(r"\[ a^{100000} = 1 \]", "exponent 100000 too large", id="symbolic-exponent"),
+    pytest.param(r"\[ 100000! = 1 \]", "factorial too large", id="factorial"),
+    pytest.param("\\def\\a{\\a}\n\\[ \\a = 1 \\]", "macro expansion too deep", id="macro-depth"),
+    pytest.param("\\def\\a{\\b\\b\\b\\b}\\def\\b{\\c\\c\\c\\c}\\def\\c{\\d\\d\\d\\d}\\def\\d{xxxxxxxxxxxxxxxxxxxxxxxx}\n"
+                 "\\[ \\a\\a\\a\\a\\a\\a\\a\\a = 1 \\]", "macro expansion too large", id="macro-size"),
+    pytest.param("\\newcommand{\\sq}[1]{#1^2}\n\\[ \\sq{a} = a^2 \\]", "takes parameters", id="macro-parameters"),
+    pytest.param("\\newcommand{\\big}{" + "a" * (caps.MAX_MACRO_BODY + 1) + "}\n\\[ a = a \\]", "body too long", id="macro-body"),
 ]
 
 
-@pytest.mark.parametrize("tex,fragment", [(t, f) for _, t, f in CAPS], ids=[n for n, _, _ in CAPS])
+@pytest.mark.parametrize("tex,fragment", CAPS)
 def test_caps_refuse_before_work(tex: str, fragment: str) -> None:
     msg = one_error(tex)
     assert fragment in msg and msg.startswith("h.tex:"), msg
@@ -106,14 +106,14 @@ def test_unclosed_environment_is_reported() -> None:
 
 
 UNICODE_FILE_ERRORS = [
-    ("bidi-override", "\\[ a = b \u202e c \\]", "U+202E RIGHT-TO-LEFT OVERRIDE"),
-    ("bidi-isolate", "% \u2066 hidden\n\\[ a = a \\]", "U+2066"),
-    ("zero-width-space", "\\[ a = a\u200b \\]", "U+200B ZERO WIDTH SPACE"),
-    ("zero-width-joiner", "\\[ a\u200d = a \\]", "U+200D"),
+    pytest.param("\\[ a = b \u202e c \\]", "U+202E RIGHT-TO-LEFT OVERRIDE", id="bidi-override"),
+    pytest.param("% \u2066 hidden\n\\[ a = a \\]", "U+2066", id="bidi-isolate"),
+    pytest.param("\\[ a = a\u200b \\]", "U+200B ZERO WIDTH SPACE", id="zero-width-space"),
+    pytest.param("\\[ a\u200d = a \\]", "U+200D", id="zero-width-joiner"),
 ]
 
 
-@pytest.mark.parametrize("text,fragment", [(t, f) for _, t, f in UNICODE_FILE_ERRORS], ids=[n for n, _, _ in UNICODE_FILE_ERRORS])
+@pytest.mark.parametrize("text,fragment", UNICODE_FILE_ERRORS)
 def test_invisible_controls_reject_the_file(text: str, fragment: str) -> None:
     with pytest.raises(InputError) as err:
         read_tex_string(text, "h.tex")
@@ -121,15 +121,15 @@ def test_invisible_controls_reject_the_file(text: str, fragment: str) -> None:
 
 
 LOOKALIKES = [
-    ("cyrillic-a", "\u0430", "CYRILLIC SMALL LETTER A"),
-    ("cyrillic-o", "\u043e", "CYRILLIC SMALL LETTER O"),
-    ("cyrillic-es", "\u0441", "CYRILLIC SMALL LETTER ES"),
-    ("greek-omicron", "\u03bf", "GREEK SMALL LETTER OMICRON"),
-    ("dotless-i", "\u0131", "LATIN SMALL LETTER DOTLESS I"),
+    pytest.param("\u0430", "CYRILLIC SMALL LETTER A", id="cyrillic-a"),
+    pytest.param("\u043e", "CYRILLIC SMALL LETTER O", id="cyrillic-o"),
+    pytest.param("\u0441", "CYRILLIC SMALL LETTER ES", id="cyrillic-es"),
+    pytest.param("\u03bf", "GREEK SMALL LETTER OMICRON", id="greek-omicron"),
+    pytest.param("\u0131", "LATIN SMALL LETTER DOTLESS I", id="dotless-i"),
 ]
 
 
-@pytest.mark.parametrize("char,name", [(c, n) for _, c, n in LOOKALIKES], ids=[i for i, _, _ in LOOKALIKES])
+@pytest.mark.parametrize("char,name", LOOKALIKES)
 def test_lookalike_letters_are_rejected_with_a_clear_message(char: str, name: str) -> None:
     msg = one_error(f"\\[ x + {char} = x + a \\]")
     assert name in msg and msg.startswith("h.tex:1:8:")
@@ -146,7 +146,7 @@ def test_lookalikes_in_prose_and_justifications_are_harmless() -> None:
 
 
 def test_a_hostile_file_is_checked_to_the_end_without_traceback() -> None:
-    tex = "\n".join(t for _, t, _ in CAPS[:7]) + "\n\\[ (a+b)^2 = a^2 + 2ab + b^2 \\]"
+    tex = "\n".join(p.values[0] for p in CAPS[:7]) + "\n\\[ (a+b)^2 = a^2 + 2ab + b^2 \\]"
     reports = [check_derivation(d, budget=10) for d in read_tex_string(tex, "h.tex")]
     verdicts = [s.verdict for r in reports for s in r.steps]
     assert verdicts.count("error") == 7 and verdicts[-1] == "proved"

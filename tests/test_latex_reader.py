@@ -29,16 +29,16 @@ def only(tex: str):
 # ---------------------------------------------------------------- environments and rows
 
 ENVIRONMENTS = [
-    ("align", r"\begin{align} a &= a \end{align}"),
-    ("align-star", r"\begin{align*} a &= a \end{align*}"),
-    ("equation", r"\begin{equation} a = a \end{equation}"),
-    ("equation-star", r"\begin{equation*} a = a \end{equation*}"),
-    ("display", r"\[ a = a \]"),
-    ("aligned-inside-equation", r"\begin{equation}\begin{aligned} a &= a \end{aligned}\end{equation}"),
+    pytest.param(r"\begin{align} a &= a \end{align}", id="align"),
+    pytest.param(r"\begin{align*} a &= a \end{align*}", id="align-star"),
+    pytest.param(r"\begin{equation} a = a \end{equation}", id="equation"),
+    pytest.param(r"\begin{equation*} a = a \end{equation*}", id="equation-star"),
+    pytest.param(r"\[ a = a \]", id="display"),
+    pytest.param(r"\begin{equation}\begin{aligned} a &= a \end{aligned}\end{equation}", id="aligned-inside-equation"),
 ]
 
 
-@pytest.mark.parametrize("tex", [t for _, t in ENVIRONMENTS], ids=[n for n, _ in ENVIRONMENTS])
+@pytest.mark.parametrize("tex", ENVIRONMENTS)
 def test_each_environment_is_one_derivation(tex: str) -> None:
     text = "Prose $x = y$ is ignored.\n" + tex + "\nMore prose, $$b = c$$ too.\n"
     (dv,) = read_tex_string(text, "notes.tex")
@@ -62,15 +62,15 @@ def test_relation_line_is_the_line_of_the_equals_sign() -> None:
 
 
 JUSTIFICATIONS = [
-    ("double-ampersand", r"a &= a && \text{Bayes' rule}", "Bayes' rule"),
-    ("quad", r"a &= a \quad \text{(chain rule)}", "(chain rule)"),
-    ("qquad", r"a &= a \qquad \text{by } (3)", "by (3)"),
-    ("trailing-text", r"a &= a \text{ by symmetry}", "by symmetry"),
-    ("none", r"a &= a", ""),
+    pytest.param(r"a &= a && \text{Bayes' rule}", "Bayes' rule", id="double-ampersand"),
+    pytest.param(r"a &= a \quad \text{(chain rule)}", "(chain rule)", id="quad"),
+    pytest.param(r"a &= a \qquad \text{by } (3)", "by (3)", id="qquad"),
+    pytest.param(r"a &= a \text{ by symmetry}", "by symmetry", id="trailing-text"),
+    pytest.param(r"a &= a", "", id="none"),
 ]
 
 
-@pytest.mark.parametrize("row,by", [(r, j) for _, r, j in JUSTIFICATIONS], ids=[n for n, _, _ in JUSTIFICATIONS])
+@pytest.mark.parametrize("row,by", JUSTIFICATIONS)
 def test_justification_is_kept_not_read(row: str, by: str) -> None:
     (st,) = only(rf"\begin{{align}} {row} \end{{align}}").steps
     assert st.claim == Equal(a, a) and st.by == by
@@ -263,14 +263,14 @@ def test_sum_limits_are_assumed_in_order() -> None:
 
 
 ASSUMPTION_ERRORS = [
-    ("equality", "% assume: a = 1", "'=' is not an assumption"),
-    ("neq-nonzero", "% assume: a \\neq 1", "only '\\neq 0'"),
-    ("false", "% assume: 1 > 2", "this assumption is false"),
-    ("unreadable", "% assume: a >", "ends too early"),
+    pytest.param("% assume: a = 1", "'=' is not an assumption", id="equality"),
+    pytest.param("% assume: a \\neq 1", "only '\\neq 0'", id="neq-nonzero"),
+    pytest.param("% assume: 1 > 2", "this assumption is false", id="false"),
+    pytest.param("% assume: a >", "ends too early", id="unreadable"),
 ]
 
 
-@pytest.mark.parametrize("line,fragment", [(l_, f) for _, l_, f in ASSUMPTION_ERRORS], ids=[n for n, _, _ in ASSUMPTION_ERRORS])
+@pytest.mark.parametrize("line,fragment", ASSUMPTION_ERRORS)
 def test_bad_assumption_is_a_file_level_error(line: str, fragment: str) -> None:
     (problems, dv) = read_tex_string(line + "\n\\[ a = a \\]", "notes.tex")
     (st,) = problems.steps
@@ -296,14 +296,14 @@ def test_crlf_and_bom(tmp_path: Path) -> None:
 
 
 UNREADABLE_FILES = [
-    ("missing", None, "no such file"),
-    ("directory", "dir", "is a directory"),
-    ("not-utf8", b"\\[ a = a \\]\n\xff\xfe", "w.tex:2:1: not UTF-8"),
-    ("no-environment", b"just prose $a = b$\n", "no environment found (looked for align, align*, equation"),
+    pytest.param(None, "no such file", id="missing"),
+    pytest.param("dir", "is a directory", id="directory"),
+    pytest.param(b"\\[ a = a \\]\n\xff\xfe", "w.tex:2:1: not UTF-8", id="not-utf8"),
+    pytest.param(b"just prose $a = b$\n", "no environment found (looked for align, align*, equation", id="no-environment"),
 ]
 
 
-@pytest.mark.parametrize("content,fragment", [(c_, f) for _, c_, f in UNREADABLE_FILES], ids=[n for n, _, _ in UNREADABLE_FILES])
+@pytest.mark.parametrize("content,fragment", UNREADABLE_FILES)
 def test_unreadable_files_raise_input_error(tmp_path: Path, content: object, fragment: str) -> None:
     p = tmp_path / "w.tex"
     if content == "dir":
