@@ -1,4 +1,5 @@
-"""The claims checker: the seed table's slips found exactly, a corrected table passes, bad files are named."""
+"""The claims checker: the seed table's slips found exactly, a corrected table passes, work is checked as a
+formula, bad files are named."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,10 +43,22 @@ def test_seed_file_refutes_exactly_the_slips(seed_report):
 def test_refutations_show_the_right_values(seed_report):
     details = {s.justification: s.detail for s in seed_report.steps if s.verdict == "refuted"}
     assert details["conv1 units: value 290900"] == "sides differ: 290900 vs 290400"
-    assert details["conv5 connections: work (3×3×142×256) × (13×13) is the right formula"] == \
+    assert details["conv5 connections: arithmetic of (3×3×142×256) × (13×13)"] == \
         "sides differ: 55291392 vs 74760192"
     assert details["fc6 label: 'Fully Connected Layer 2' names this layer (fully connected layers numbered from 1)"] \
         == "sides differ: 2 vs 1"
+
+
+def test_wrong_formula_is_refuted_at_other_parameter_values(seed_report):
+    # 142 is no parameter of conv5, so it stays a number; the kernel finds a point where the parameters
+    # (not the sheet's values) make the work and the formula differ, and the detail shows both sides there.
+    (step,) = [s for s in seed_report.steps if s.justification.startswith("conv5 connections: work")]
+    cex = step.counterexample
+    assert set(cex) == {f"conv5.{n}" for n in ("k_h", "k_w", "C_in", "G", "C_out", "H_out", "W_out")}
+    v = {n.split(".")[1]: sp.Rational(x) for n, x in cex.items()}
+    rest = v["k_h"] * v["k_w"] * v["C_out"] * v["H_out"] * v["W_out"]
+    work, formula = 142 * rest, v["C_in"] / v["G"] * rest
+    assert work != formula and step.detail == f"sides differ: {work} vs {formula}"
 
 
 def test_every_cell_of_the_sheet_is_checked(seed_report):
@@ -92,6 +105,33 @@ def test_output_shape_params_biases_and_spec_path(tmp_path):
         "f connections: arithmetic of (4x6x6)x2": "proved",
     }
     assert all(s.line == n for s, n in zip(report.steps, [2, 2, 2, 6, 6, 6, 11, 15]))
+
+
+@pytest.mark.parametrize(
+    "layer, quantity, value, work, formula, arithmetic",
+    [
+        pytest.param("fc6", "weights", 37748736, "2 x 18874368", "refuted", "proved", id="value-equal-not-formula"),
+        pytest.param("fc6", "weights", 37748736, "4096 x 9216", "proved", "proved", id="fc-reordered"),
+        pytest.param("fc6", "weights", 37748736, "(256x6x6) x 4096", "proved", "proved", id="fc-flattened-input"),
+        pytest.param("conv1", "weights", 34848, "96 x 3 x 11 x 11", "proved", "proved", id="conv-reordered"),
+        pytest.param("conv3", "connections", 149520384, "13x13x384x3x3x256", "proved", "proved",
+                     id="equal-values-paired"),
+        pytest.param("conv1", "params", 34944, "11x11x3x96 + 96", "proved", "proved", id="params-sum"),
+        pytest.param("conv1", "weights", 34848, "11x11x96x96", "refuted", "refuted", id="out-for-in-channels"),
+        pytest.param("conv1", "units", 290400, "55x55x3x32", "refuted", "proved", id="in-channels-in-units"),
+        pytest.param("conv2", "weights", 307200, "5x5x96x128", "refuted", "proved", id="channels-not-per-group"),
+    ],
+)
+def test_work_is_checked_as_a_formula(tmp_path, layer, quantity, value, work, formula, arithmetic):
+    body = f'[[claims]]\nlayer = "{layer}"\nquantity = "{quantity}"\nvalue = {value}\nwork = "{work}"\n'
+    report = check_derivation(load_claims(claims_file(tmp_path, body)))
+    steps = {s.justification.split(": ", 1)[1]: s for s in report.steps}
+    assert steps[f"value {value}"].verdict == "proved"
+    assert steps[f"arithmetic of {work}"].verdict == arithmetic
+    step = steps[f"work {work} is the right formula"]
+    assert step.verdict == formula
+    if formula == "refuted":  # at parameter values of the layer's own, not the sheet's
+        assert step.counterexample and all(k.startswith(f"{layer}.") for k in step.counterexample)
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,15 @@
 ``label`` (the row's name on the sheet). A claim becomes up to four steps: the value
 is the count, the work is the count's formula, the work's arithmetic gives the value,
 the label names the layer. Every step's line is its ``[[claims]]`` header.
+
+The formula step is symbolic: each number of the work that is the value of one of the
+formula's factors (kernel size, channels, output size, features) is read as that factor,
+written in the layer's own positive-integer symbols (``conv1.k_h``), and the kernel must
+show the work equal to the formula for every value of them, not just at the sheet's.
 """
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -15,15 +21,15 @@ from typing import Any, Optional
 import sympy as sp
 from lark import Lark, LarkError
 
-from .._claims import Equal, Unreadable
+from .._claims import Assumptions, Equal, Unreadable
 from .._derivation import Derivation
 from .._errors import InputError
 from .arith import ArithmeticError_, parse_number, parse_work
 from .builtins import load_spec
-from .counts import QUANTITIES as COUNTED, LayerCount, NetCount, count, instance
+from .counts import FACTORS, QUANTITIES as COUNTED, SYMBOLS, LayerCount, NetCount, count, instance
 from .spec import Locator, read_toml
 
-__all__ = ["QUANTITIES", "load_claims", "parse_label"]
+__all__ = ["QUANTITIES", "formula_claim", "load_claims", "parse_label"]
 
 QUANTITIES = (*COUNTED, "output_shape")
 _KEYS = ("layer", "quantity", "value", "work", "label")
@@ -81,7 +87,7 @@ def load_claims(path: str | Path) -> Derivation:
     if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
         raise InputError("a claims file needs at least one [[claims]] table", src)
     title = data.get("title", f"claims about {spec.name}")
-    d = Derivation(Path(src).stem, title=str(title), source=src)
+    d = Derivation(Path(src).stem, title=str(title), source=src, assumptions=_ASSUMPTIONS)
     for n, row in enumerate(rows):
         _add_claim(d, net, row, _Where(src, loc, n))
     return d
@@ -144,8 +150,117 @@ def _add_claim(d: Derivation, net: NetCount, row: dict[str, Any], w: _Where) -> 
     except ArithmeticError_ as exc:
         col = w.column_of("work", work_text, exc.column) if isinstance(work_text, str) else None
         raise w.error("work", f"{_show(work_text)} {exc}", col) from None
-    d.add(Equal(work, truth), by=f"{name} {quantity}: work {work_text} is the right formula", line=w.line)
+    d.add(Equal(*formula_claim(lay, quantity, work)), by=f"{name} {quantity}: work {work_text} is the right formula",
+          line=w.line)
     d.add(Equal(work, written), by=f"{name} {quantity}: arithmetic of {work_text}", line=w.line)
+
+
+_ASSUMPTIONS = Assumptions(statements=(
+    "every layer parameter (kernel size, channels, output size, features; conv1.k_h and the like) is a positive "
+    "integer",))
+_NAME = {s: n for n, s in SYMBOLS.items()}
+_Factor = tuple[sp.Expr, sp.Rational]  # a factor of the formula in the layer's symbols, and its value there
+
+
+def _param(lay: LayerCount, s: sp.Symbol) -> sp.Symbol:
+    return sp.Symbol(f"{lay.name}.{_NAME[s]}", integer=True, positive=True)
+
+
+def _variants(lay: LayerCount, quantity: str) -> list[list[list[_Factor]]]:
+    """The count as a sum of products of factors; a second way when the input of a fully connected layer is
+    C x H x W (its F_in is then written C_in x H_in x W_in). The bias flag b is put in, not kept as a factor."""
+    if lay.type not in FACTORS:
+        return [[]]
+    b = SYMBOLS["b"]
+    terms = []
+    for q in ("weights", "biases") if quantity == "params" else (quantity,):
+        factors = FACTORS[lay.type][q]
+        if b in factors:
+            if not lay.values.get(b):
+                continue
+            factors = [f for f in factors if f != b]
+        terms.append(factors)
+    ways = [terms]
+    flat = (SYMBOLS["C_in"], SYMBOLS["H_in"], SYMBOLS["W_in"])
+    if lay.type == "fc" and all(s in lay.values for s in flat):
+        ways.append([[g for f in t for g in (flat if f == SYMBOLS["F_in"] else (f,))] for t in terms])
+    values = {k: sp.Integer(v) for k, v in lay.values.items()}
+    return [[[(f.xreplace({s: _param(lay, s) for s in f.free_symbols}), sp.Rational(f.xreplace(values)))
+              for f in t] for t in way] for way in ways]
+
+
+def _pair(lits: list[sp.Integer], terms: list[list[_Factor]]) -> tuple[list[sp.Expr], tuple[int, int]]:
+    """Read the numbers of one product as factors of the formula term they match best.
+
+    The term chosen is one whose values are exactly the numbers' (as a multiset), else the one sharing the
+    most; within it, a number becomes a factor of equal value, so equal values (H_out = W_out = 55) give the
+    same product however they are paired. Numbers that match no factor stay numbers.
+    Returns the factors and (1 if the match was exact, how many numbers were matched).
+    """
+    have = Counter(lits)
+    scored = [(Counter(v for _, v in t) == have, sum((Counter(v for _, v in t) & have).values()), -n)
+              for n, t in enumerate(terms)]
+    if not scored:
+        return list(lits), (0, 0)
+    exact, matched, n = max(scored)
+    left = list(terms[-n])
+    out: list[sp.Expr] = []
+    for lit in lits:
+        at = next((i for i, (_, v) in enumerate(left) if v == lit), None)
+        out.append(lit if at is None else left.pop(at)[0])
+    return out, (int(exact), matched)
+
+
+def _read(e: sp.Expr, terms: list[list[_Factor]]) -> tuple[sp.Expr, tuple[int, int]]:
+    """The work with its numbers read as factors, product by product; and the summed match score."""
+    if isinstance(e, sp.Add):
+        parts = [_read(a, terms) for a in e.args]
+        return (sp.Add(*(p for p, _ in parts), evaluate=False),
+                (sum(s[0] for _, s in parts), sum(s[1] for _, s in parts)))
+    lits: list[sp.Integer] = []
+    inner: list[sp.Expr] = []
+
+    def flatten(x: sp.Expr) -> None:
+        if isinstance(x, sp.Mul):
+            for a in x.args:
+                flatten(a)
+        elif isinstance(x, sp.Integer):
+            lits.append(x)
+        else:
+            inner.append(x)
+
+    flatten(e)
+    factors, score = _pair(lits, terms)
+    for x in inner:
+        part, sub = _read(x, terms)
+        factors.append(part)
+        score = (score[0] + sub[0], score[1] + sub[1])
+    return _product(factors), score
+
+
+def _product(factors: list[sp.Expr]) -> sp.Expr:
+    return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
+
+
+def formula_claim(lay: LayerCount, quantity: str, work: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """``(work in the layer's symbols, the count's formula in them)``, for the kernel to decide as an identity.
+
+    >>> net = count(load_spec("alexnet"))
+    >>> formula_claim(net.layer("conv1"), "weights", parse_work("96 x 3 x 11 x 11"))[0]
+    conv1.C_out*conv1.k_h*conv1.k_w*(conv1.C_in/conv1.G)
+    >>> formula_claim(net.layer("fc6"), "weights", parse_work("2 x 18874368"))
+    (2*18874368, fc6.F_in*fc6.F_out)
+    """
+    best: Optional[tuple[tuple[int, int], int, sp.Expr, list[list[_Factor]]]] = None
+    for n, terms in enumerate(_variants(lay, quantity)):
+        read, score = _read(work, terms)
+        if best is None or (score, -n) > (best[0], best[1]):
+            best = (score, -n, read, terms)
+    assert best is not None
+    _, _, read, terms = best
+    products = [_product([f for f, _ in t]) for t in terms]
+    truth = sp.S.Zero if not products else products[0] if len(products) == 1 else sp.Add(*products, evaluate=False)
+    return read, truth
 
 
 def _show(v: Any) -> str:
