@@ -12,6 +12,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 Expr = sp.Expr
+MIN_TRIALS = 8
 
 __all__ = [
     "Assumptions",
@@ -19,6 +20,8 @@ __all__ = [
     "DerivativeOf",
     "Equal",
     "MinimumAt",
+    "Noted",
+    "Readings",
     "Sampled",
     "Solves",
     "Unreadable",
@@ -139,6 +142,10 @@ class Sampled:
     samples: int = 20
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        if isinstance(self.samples, bool) or not isinstance(self.samples, int) or self.samples < MIN_TRIALS:
+            raise ValueError(f"a sampled claim needs at least {MIN_TRIALS} trials, got {self.samples!r}")
+
     def _latex(self, printer: Any) -> str:
         return rf"\text{{{tex_text(self.description)}}}"
 
@@ -163,7 +170,36 @@ class Unreadable:
         return r"\text{(unreadable)}"
 
 
-Claim = Union[Equal, DerivativeOf, Solves, MinimumAt, Sampled, Unreadable]
+@dataclass(frozen=True)
+class Noted:
+    """A row that is not a claim (a condition, a premise, an approximation): listed, never checked."""
+
+    kind: str
+    text: str = ""
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\text{{({tex_text(self.kind)})}}"
+
+
+@dataclass(frozen=True)
+class Readings:
+    """One row that the text allows to be read several ways: each reading's claim, and how to settle it.
+
+    The kernel checks every reading; a verdict stands only where they agree.
+    """
+
+    readings: tuple[tuple[str, "Claim"], ...]
+    settle: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.readings) < 2:
+            raise ValueError("Readings needs at least two readings")
+
+    def _latex(self, printer: Any) -> str:
+        return self.readings[0][1]._latex(printer)
+
+
+Claim = Union[Equal, DerivativeOf, Solves, MinimumAt, Sampled, Unreadable, Noted, Readings]
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from ._api import load
 from ._builtins import BUILTINS
 from ._derivation import Derivation
 from ._errors import InputError
-from ._kernel import DEFAULT_BUDGET, DEFAULT_POINTS, check_derivation
+from ._claims import MIN_TRIALS
+from ._kernel import DEFAULT_BUDGET, DEFAULT_POINTS, MIN_POINTS, check_derivation
 from ._report import Report
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-DEFAULT_NUMERIC_SAMPLES = 5
+DEFAULT_NUMERIC_SAMPLES = 8
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +42,26 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _points(text: str) -> int:
+    n = _count(text)
+    if n < MIN_POINTS:
+        raise argparse.ArgumentTypeError(f"supported needs at least {MIN_POINTS} agreeing points: {text!r}")
+    return n
+
+
+def _samples(text: str) -> int:
+    n = _count(text)
+    if 0 < n < MIN_TRIALS:
+        raise argparse.ArgumentTypeError(f"0 (skip) or at least {MIN_TRIALS} datasets: {text!r}")
+    return n
+
+
+def _seed(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 10^18: {text!r}")
+    return int(text)
+
+
 def _targets(names: Sequence[str], numeric_samples: int) -> list[Derivation]:
     out: list[Derivation] = []
     for name in names or list(BUILTINS):
@@ -57,8 +78,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     derivs = _targets(args.targets, args.numeric_samples)
-    report = Report([check_derivation(d, budget=args.budget, points=args.points) for d in derivs])
+    report = Report([check_derivation(d, budget=args.budget, points=args.points, seed=args.seed) for d in derivs],
+                    seed=args.seed)
     print(report.to_json() if args.json else report.to_text())
+    if not report.checked:
+        print("derivations: nothing was checked (no row is a claim)", file=sys.stderr)
     return report.exit_status()
 
 
@@ -71,9 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check built-ins, LaTeX files (.tex) or claims files (.toml)")
     c.add_argument("targets", nargs="*", metavar="NAME|FILE", help="built-in names or files (default: every built-in)")
     c.add_argument("--budget", type=_positive_float, default=DEFAULT_BUDGET, help="seconds per step (default 10)")
-    c.add_argument("--points", type=_count, default=DEFAULT_POINTS, help="random points for a numeric check")
-    c.add_argument("--numeric-samples", type=_count, default=DEFAULT_NUMERIC_SAMPLES,
-                   help="random datasets per numeric check of a built-in (0 skips them)")
+    c.add_argument("--points", type=_points, default=DEFAULT_POINTS,
+                   help=f"random exact points for a numeric check (at least {MIN_POINTS}; default {DEFAULT_POINTS})")
+    c.add_argument("--numeric-samples", type=_samples, default=DEFAULT_NUMERIC_SAMPLES,
+                   help=f"random datasets per numeric check of a built-in (0 skips them, else at least {MIN_TRIALS})")
+    c.add_argument("--seed", type=_seed, default=0, help="seed of the random points (default 0; in the report)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.set_defaults(func=_cmd_check)
     for module in ("derivations._nets.cli", "derivations._export_cli"):

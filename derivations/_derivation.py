@@ -19,6 +19,9 @@ class Step:
     by: str = ""
     line: Optional[int] = None
     label: str = ""
+    text: str = ""
+    kind: str = ""
+    column: Optional[int] = None
 
     def latex(self) -> str:
         return claim_latex(self.claim)
@@ -34,10 +37,12 @@ class Derivation:
     steps: list[Step] = field(default_factory=list)
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
 
-    def add(self, claim: Claim, by: str = "", line: Optional[int] = None, label: str = "") -> "Derivation":
-        """Append one claim as a step."""
-        self.steps.append(Step(claim, by, line, label))
+    def add(self, claim: Claim, by: str = "", line: Optional[int] = None, label: str = "", text: str = "",
+            kind: str = "", column: Optional[int] = None) -> "Derivation":
+        """Append one claim as a step; ``text`` is the author's row as written, ``kind`` what the row is."""
+        self.steps.append(Step(claim, by, line, label, text, kind, column))
         return self
 
     def chain(self, start: sp.Expr, label: str = "") -> "Chain":

@@ -306,7 +306,6 @@ def _trial(check: Callable[..., Failure], salt: int, needs_rng: bool, small: boo
 def numeric_claims(samples: int = 20, seed: int = 0) -> list[tuple[str, Sampled]]:
     """(justification, claim) pairs, one per numeric check, each over ``samples`` random datasets."""
     _derivation_functions()
-    few = max(1, samples // 2)
     table: list[tuple[str, str, Callable[[int], Failure], int]] = [
         ("(1) the derivation's dl/du_ki and dl/d(sigma_i^2), and a central finite-difference gradient, "
          f"vanish at the fitted parameters (relative {GRAD_TOL:g})",
@@ -316,7 +315,7 @@ def numeric_claims(samples: int = 20, seed: int = 0) -> list[tuple[str, Sampled]
          "the closed-form fit is a local minimum of the NLL", _trial(check_perturbation, 2, True), samples),
         (f"(3) scipy.optimize.minimize (priors by softmax, variances by exp), started elsewhere, "
          f"lands on the closed form (relative {OPT_TOL:g})",
-         "a generic optimizer finds the closed-form fit", _trial(check_optimizer, 3, False, small=True), few),
+         "a generic optimizer finds the closed-form fit", _trial(check_optimizer, 3, False, small=True), samples),
         ("(4) the softmax of w_k.x + b_k equals Bayes' rule with full Gaussian densities; rows sum to 1",
          "the linear posterior equals direct Bayes", _trial(check_posterior, 4, True), samples),
         ("(5) an affine map of a feature moves its mean and variance accordingly; duplicating the data changes nothing",

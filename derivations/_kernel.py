@@ -1,49 +1,82 @@
 """The trusted kernel: the one place where claims become verdicts.
 
-Symbolic first (canonical normal form, then SymPy's simplifier on the difference);
-then exact evaluation at random points that respect the assumptions. Each phase runs
-in a killable worker under the step's time budget. ``proved`` needs the symbolic
-phase to succeed; ``refuted`` needs a point, re-evaluated by a second route, at which
-the sides really differ; ``supported`` needs every sampled point to agree. Anything
-else is ``unknown`` (or ``error`` for an unreadable step).
+A claim is first refused if it is too big or its assumptions cannot all hold. Then,
+in one killable worker under the step's budget: the symbolic phase (sound normal forms,
+then SymPy's simplifier on the difference), and either the confirmation of a proof by
+direct evaluation at exact points, or a search for a counterexample among random exact
+points that satisfy every assumption. ``_policy`` maps what the phases found to a
+verdict, in one place; only this module builds a ``Verdict``.
 """
 from __future__ import annotations
 
-import dataclasses
+import enum
+import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import sympy as sp
 from sympy import Indexed, IndexedBase
+from sympy.core.function import AppliedUndef
 
-from ._claims import (Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable, orient)
+from ._assume import context, inconsistent
+from ._claims import (Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Noted, Readings, Sampled, Solves,
+                      Unreadable)
 from ._derivation import Derivation, Step
 from ._normalize import Context, atomize, is_positive, normalize
+from ._numeric import Evidence, claim_exprs, confirm, diff, sample, squared
 from ._report import DerivationReport, StepResult
-from ._sampler import Instantiation, Sampler, SamplingError
 from ._worker import run_bounded
 
-__all__ = ["DEFAULT_BUDGET", "DEFAULT_POINTS", "Verdict", "check", "check_derivation", "check_step"]
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_POINTS", "MIN_POINTS", "Kind", "Verdict", "check", "check_derivation",
+           "check_step"]
 
 DEFAULT_BUDGET = 10.0
 DEFAULT_POINTS = 24
+MIN_POINTS = 8
 MAX_NODES = 20_000
 MAX_INT_DIGITS = 400
 MAX_EXPANSION_TERMS = 20_000
 SYMBOLIC_SHARE = 0.6
 MEMORY_BYTES = 4 * 1024**3
+_KERNEL = object()
+
+
+class Kind(str, enum.Enum):
+    """The verdicts: a closed set. ``noted`` is for rows that are not claims."""
+
+    PROVED = "proved"
+    SUPPORTED = "supported"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
+    ERROR = "error"
+    NOTED = "noted"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the kernel decided about one claim, and the evidence."""
+    """What the kernel decided about one claim, and the evidence. Only this module makes one."""
 
-    verdict: str
+    verdict: Kind
     detail: str = ""
     counterexample: Optional[dict[str, str]] = None
     points: int = 0
     seconds: float = 0.0
+    token: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.token is not _KERNEL:
+            raise TypeError("a Verdict is made only by derivations' kernel (call check)")
+        if not isinstance(self.verdict, Kind):
+            raise TypeError(f"not a verdict kind: {self.verdict!r}")
+
+
+def _verdict(kind: Kind, detail: str = "", cex: Optional[dict[str, str]] = None, points: int = 0,
+             seconds: float = 0.0) -> Verdict:
+    return Verdict(kind, detail, cex, points, round(seconds, 4), _KERNEL)
 
 
 # ---------------------------------------------------------------- caps
@@ -51,7 +84,7 @@ class Verdict:
 
 def _caps(claim: Claim) -> Optional[str]:
     """Refuse work whose size alone could exhaust the budget; say what was too big."""
-    exprs = _exprs(claim)
+    exprs = claim_exprs(claim)
     nodes = 0
     for e in exprs:
         for node in sp.preorder_traversal(e):
@@ -81,46 +114,15 @@ def _exprs(claim: Claim) -> list[sp.Expr]:
     return []
 
 
-# ---------------------------------------------------------------- context
-
-
-def _context(a: Assumptions) -> Context:
-    ctx = Context()
-    for r in a.relations:
-        o = orient(r)
-        if o is None:
-            continue
-        big, small, strict = o
-        for target, bound, is_low in ((big, small, True), (small, big, False)):
-            key: Any = target
-            if isinstance(target, Indexed) and all(isinstance(i, sp.Symbol) for i in target.indices):
-                key = target.base
-            if isinstance(key, (sp.Symbol, IndexedBase)) and key.is_integer:
-                lo, hi = ctx.ranges.get(key, (None, None))
-                bound_i = bound + 1 if strict and is_low else bound - 1 if strict else bound
-                ctx.ranges[key] = (bound_i, hi) if is_low else (lo, bound_i)
-        if small.is_number and (small > 0 or (small == 0 and strict)) and not isinstance(big, (sp.Symbol, Indexed)):
-            ctx.positive.append(normalize(big, Context(ctx.ranges)))
-    ctx.ranges = {k: v for k, v in ctx.ranges.items() if v[0] is not None and v[1] is not None}
-    return ctx
-
-
 # ---------------------------------------------------------------- variance variables
 
 
-def _squared(wrt: sp.Expr) -> Optional[sp.Expr]:
-    """The symbol ``s`` when the variable is ``s**2`` (a variance), else None."""
-    if isinstance(wrt, sp.Pow) and wrt.exp == 2 and isinstance(wrt.base, (sp.Symbol, Indexed)):
-        return wrt.base
-    return None
+def _variance_swap(wrt: sp.Expr) -> Optional[tuple[Callable[[sp.Expr], sp.Expr], sp.Expr]]:
+    """For ``wrt = s**2`` with ``s > 0``: (rewrite in the variance v, the variable v); else None.
 
-
-def _variance_swap(wrt: sp.Expr) -> Optional[tuple[Callable[[sp.Expr], sp.Expr], sp.Expr, Callable[[sp.Expr], sp.Expr]]]:
-    """For ``wrt = s**2`` with ``s > 0``: (to variance form, the variable v, back to s form).
-
-    Writing ``s = sqrt(v)`` is only an identity for positive ``s``; otherwise None.
+    Writing ``s = sqrt(v)`` is only an identity for positive ``s``.
     """
-    base = _squared(wrt)
+    base = squared(wrt)
     if base is None or not base.is_positive:
         return None
     if isinstance(base, Indexed):
@@ -130,22 +132,9 @@ def _variance_swap(wrt: sp.Expr) -> Optional[tuple[Callable[[sp.Expr], sp.Expr],
         def to_v(e: sp.Expr) -> sp.Expr:
             return e.replace(lambda x: isinstance(x, Indexed) and x.base == fam, lambda x: sp.sqrt(vb[x.indices]))
 
-        def back(e: sp.Expr) -> sp.Expr:
-            return e.replace(lambda x: isinstance(x, Indexed) and x.base == vb, lambda x: fam[x.indices] ** 2)
-
-        return to_v, vb[base.indices], back
+        return to_v, vb[base.indices]
     v = sp.Symbol(f"{base.name}__var", positive=True)
-    return (lambda e: e.xreplace({base: sp.sqrt(v)})), v, (lambda e: e.xreplace({v: base**2}))
-
-
-def _diff(of: sp.Expr, wrt: sp.Expr) -> sp.Expr:
-    """d(of)/d(wrt); for ``wrt = s**2`` the chain rule d/d(s^2) = (1/(2 s)) d/ds, valid for any s != 0."""
-    base = _squared(wrt)
-    if base is not None:
-        return sp.diff(of, base) / (2 * base)
-    if not isinstance(wrt, (sp.Symbol, Indexed)):
-        raise ValueError(f"cannot differentiate with respect to {wrt}")
-    return sp.diff(of, wrt)
+    return (lambda e: e.xreplace({base: sp.sqrt(v)})), v
 
 
 # ---------------------------------------------------------------- symbolic phase
@@ -190,16 +179,16 @@ def _positive(e: sp.Expr, ctx: Context) -> bool:
 
 
 def _symbolic(claim: Claim, a: Assumptions) -> tuple[bool, str]:
-    ctx = _context(a)
+    ctx = context(a)
     if isinstance(claim, Equal):
         return _zero(normalize(claim.lhs, ctx) - normalize(claim.rhs, ctx), ctx), ""
     if isinstance(claim, DerivativeOf):
-        deriv = _diff(normalize(claim.of, ctx), claim.wrt)
+        deriv = diff(normalize(claim.of, ctx), claim.wrt)
         return _zero(normalize(claim.result, ctx) - normalize(deriv, ctx), ctx), ""
     swap = _variance_swap(claim.var)
-    if _squared(claim.var) is not None and swap is None:
+    if squared(claim.var) is not None and swap is None:
         return False, "a squared variable needs its symbol assumed positive for a proof"
-    to_v, var = (swap[0], swap[1]) if swap else ((lambda e: e), claim.var)
+    to_v, var = swap if swap else ((lambda e: e), claim.var)
     if isinstance(claim, Solves):
         e = normalize(to_v(claim.lhs - claim.rhs), ctx)
         value = normalize(to_v(claim.value), ctx)
@@ -212,159 +201,131 @@ def _symbolic(claim: Claim, a: Assumptions) -> tuple[bool, str]:
     return False, "no symbolic rule for this claim"
 
 
-# ---------------------------------------------------------------- numeric phase
+# ---------------------------------------------------------------- undefined functions
 
 
-def _sides(claim: Claim, inst: Instantiation) -> tuple[sp.Expr, sp.Expr]:
-    """The two exact numbers the claim says are equal (or, for a minimum, value and 0)."""
-    if isinstance(claim, Equal):
-        return inst.evaluate(claim.lhs), inst.evaluate(claim.rhs)
+def _depends(f: AppliedUndef, wrt: sp.Expr) -> bool:
+    node = squared(wrt) if squared(wrt) is not None else wrt
+    for arg in f.args:
+        if arg.has(node):
+            return True
+        if isinstance(node, Indexed) and any(x.base == node.base for x in arg.atoms(Indexed)):
+            return True
+    return False
+
+
+def _undetermined(claim: Claim) -> Optional[str]:
+    """Why a derivative in the claim is not determined: an undefined function differentiated by a foreign variable."""
+    pairs: list[tuple[sp.Expr, sp.Expr]] = []
     if isinstance(claim, DerivativeOf):
-        return inst.evaluate(claim.result), _numeric_derivative(claim.of, claim.wrt, inst)
-    if isinstance(claim, (Solves, MinimumAt)):
-        var = inst.structural(claim.var)
-        if isinstance(claim, Solves):
-            e, value = inst.structural(claim.lhs - claim.rhs), inst.structural(claim.value)
-        else:
-            f, value = inst.structural(claim.f), inst.structural(claim.point)
-        base = _squared(var)
-        results = []
-        for sign in ((1, -1) if base is not None and not base.is_positive else (1,)):
-            if base is not None:
-                v = sp.Dummy("v", positive=True)
-                sub = {base: sign * sp.sqrt(v)}
-            else:
-                v, sub = var, {}
-            if isinstance(claim, Solves):
-                results.append(inst.evaluate(e.xreplace(sub).xreplace({v: value})))
-            else:
-                results.append(inst.evaluate(sp.diff(f.xreplace(sub), v, 2).xreplace({v: value})))
-        if isinstance(claim, Solves):
-            return next((r for r in results if r != 0), results[0]), sp.S.Zero
-        return min(results, key=lambda r: sp.N(r, 30) if r.is_real else 0), sp.S.Zero
-    raise TypeError(f"not a claim: {claim!r}")
-
-
-def _numeric_derivative(of: sp.Expr, wrt: sp.Expr, inst: Instantiation) -> sp.Expr:
-    return inst.evaluate(_diff(inst.structural(of), inst.structural(wrt)))
-
-
-def _compare(lv: sp.Expr, rv: sp.Expr, claim: Claim) -> str:
-    """``agree``, ``differ`` or ``undefined``, decided exactly or at guaranteed precision."""
-    if any(x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for x in (lv, rv)):
-        return "undefined"
-    complex_sides = [x.has(sp.I) for x in (lv, rv)]
-    if all(complex_sides):
-        return "undefined"  # both outside the real domain: no evidence either way
+        pairs.append((claim.of, claim.wrt))
     if isinstance(claim, MinimumAt):
-        v = lv
-        if v.is_Rational:
-            return "agree" if v > 0 else "differ"
+        pairs.append((claim.f, claim.var))
+    for e in claim_exprs(claim):
+        for d in e.atoms(sp.Derivative):
+            pairs.extend((d.expr, v) for v, _ in d.variable_count)
+    for of, wrt in pairs:
+        for f in sorted(of.atoms(AppliedUndef), key=str):
+            if not _depends(f, wrt):
+                return (f"{f.func.__name__} is an undefined function written without {wrt} among its arguments; "
+                        f"it may still depend on {wrt}, so this derivative is not determined (define "
+                        f"{f.func.__name__}, or write {wrt} among its arguments)")
+    return None
+
+
+# ---------------------------------------------------------------- the job in the worker
+
+
+class _SymbolicTimeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _SymbolicTimeout()
+
+
+def _job(claim: Claim, a: Assumptions, points: int, seed: int, symbolic_budget: float,
+         budget: float) -> tuple[str, str, Evidence]:
+    """(phase outcome, reason, evidence): runs in the worker, which is killed at the budget."""
+    start = time.monotonic()
+    bad = inconsistent(a)
+    if bad:
+        return "inconsistent", "the assumptions cannot all hold: " + ", ".join(bad), Evidence("none")
+    why = _undetermined(claim)
+    if why:
+        return "undetermined", why, Evidence("none")
+    proved, reason = False, ""
+    if symbolic_budget > 0:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, symbolic_budget)
         try:
-            n = v.evalf(30, strict=True)
-        except Exception:
-            return "undefined"
-        return "agree" if n.is_real and n > 0 else "differ"
-    d = lv - rv
-    if d.is_Rational:
-        return "agree" if d == 0 else "differ"
-    if d.free_symbols:
-        return "undefined"
-    try:
-        n = d.evalf(40, strict=True)
-    except sp.core.evalf.PrecisionExhausted:
-        approx = d.evalf(80)
-        scale = 1 + abs(lv.evalf(20)) + abs(rv.evalf(20))
-        return "agree" if abs(approx) < sp.Float(10) ** -60 * scale else "undefined"
-    except Exception:
-        return "undefined"
-    return "agree" if n == 0 else "differ"
+            proved, reason = _symbolic(claim, a)
+        except _SymbolicTimeout:
+            reason = f"symbolic check: its share of the time budget ({symbolic_budget:g} s) ran out"
+        except (RecursionError, MemoryError):
+            reason = "symbolic check: too deep or too large"
+        except Exception as exc:  # noqa: BLE001 - a failed rewrite only costs a proof
+            reason = f"symbolic check: {type(exc).__name__}: {str(exc)[:120]}"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    deadline = start + budget * 0.95
+    if proved:
+        return "proved", reason, confirm(claim, a, seed)
+    return "not proved", reason, sample(claim, a, points, seed, deadline)
 
 
-def _recheck(claim: Claim, inst: Instantiation) -> bool:
-    """Re-evaluate a counterexample by SymPy's own ``doit`` route; True if the sides differ."""
-    again = dataclasses.replace(inst, values=dict(inst.values), expand=lambda e: e.doit())
-    lv, rv = _sides(claim, again)
-    return _compare(lv, rv, claim) == "differ"
+def _policy(phase: str, reason: str, ev: Evidence, points: int) -> tuple[Kind, str]:
+    """The one map from what the phases found to a verdict."""
+    if phase == "inconsistent":
+        return Kind.ERROR, reason
+    if phase == "undetermined":
+        return Kind.UNKNOWN, reason
+    if phase == "proved":
+        if ev.kind == "agree":
+            return Kind.PROVED, f"shown symbolically; {ev.detail}"
+        if ev.kind == "disagree":
+            return Kind.UNKNOWN, ev.detail
+        return Kind.UNKNOWN, f"shown symbolically, but not confirmed: {ev.detail}"
+    if ev.kind == "differ":
+        return Kind.REFUTED, ev.detail
+    extra = f"; {reason}" if reason else ""
+    if ev.kind == "agree" and ev.points >= max(points, MIN_POINTS):
+        return Kind.SUPPORTED, f"no symbolic proof; {ev.detail}{extra}"
+    return Kind.UNKNOWN, f"{ev.detail or 'no evidence'}{extra}"
 
 
-def _size_range(a: Assumptions, exprs: list[sp.Expr]) -> tuple[int, int]:
-    """Sizes reach past the largest small integer in the claim, so `1[i = 5]` meets N >= 5."""
-    lits = [abs(int(n)) for e in exprs for n in e.atoms(sp.Integer) if abs(n) <= 50]
-    lo, hi = a.size_range
-    return lo, min(max(hi, max(lits, default=0) + 1), 12)
-
-
-def _numeric(claim: Claim, a: Assumptions, points: int, seed: int) -> Verdict:
-    exprs = _exprs(claim)
-    a = dataclasses.replace(a, size_range=_size_range(a, exprs))
-    sampler = Sampler(a, seed)
-    agreed = undefined = 0
-    while agreed < points and undefined < 4 * points:
-        inst = sampler.draw(exprs)
-        try:
-            lv, rv = _sides(claim, inst)
-        except (ZeroDivisionError, SamplingError):
-            undefined += 1
-            continue
-        res = _compare(lv, rv, claim)
-        if res == "agree":
-            agreed += 1
-        elif res == "undefined":
-            undefined += 1
-        else:
-            if not _recheck(claim, inst):
-                undefined += 1
-                continue
-            cex = inst.described(exprs)
-            if isinstance(claim, MinimumAt):
-                detail = f"second derivative is {_short(lv)}, not positive, at this point"
-            elif isinstance(claim, Solves):
-                detail = f"substituting the solution leaves lhs - rhs = {_short(lv)}, not 0"
-            else:
-                ls, rs = _pair(lv, rv)
-                detail = f"sides differ: {ls} vs {rs}"
-            return Verdict("refuted", detail, cex, agreed + 1)
-    if agreed >= points:
-        return Verdict("supported", f"no symbolic proof; {agreed} random exact points agree", None, agreed)
-    return Verdict("unknown", f"only {agreed} of {points} random points were defined", None, agreed)
-
-
-def _pair(lv: sp.Expr, rv: sp.Expr) -> tuple[str, str]:
-    """Both sides with enough digits that the difference shows."""
-    if lv.is_Rational and rv.is_Rational and len(str(lv)) + len(str(rv)) <= 48:
-        return str(lv), str(rv)
-    try:
-        d = abs(sp.N(lv - rv, 30))
-        scale = max(abs(sp.N(lv, 30)), abs(sp.N(rv, 30)))
-        digits = int(min(60, max(6, 3 - sp.floor(sp.log(d / scale, 10))))) if scale else 6
-        return str(sp.N(lv, digits)), str(sp.N(rv, digits))
-    except Exception:
-        return _short(lv), _short(rv)
-
-
-def _short(v: sp.Expr) -> str:
-    if v.is_Rational and len(str(v)) <= 24:
-        return str(v)
-    try:
-        return str(sp.N(v, 6))
-    except Exception:
-        return str(v)[:40]
+def _combine(results: list[tuple[str, Verdict]], settle: str) -> tuple[Kind, str, Optional[Verdict]]:
+    """Several readings of one row: a verdict only where they agree."""
+    kinds = {v.verdict for _, v in results}
+    if len(kinds) == 1:
+        k = kinds.pop()
+        names = " and ".join(f"'{n}'" for n, _ in results)
+        return k, f"every reading ({names}) gives {k}: {results[0][1].detail}", results[0][1]
+    if kinds <= {Kind.PROVED, Kind.SUPPORTED}:
+        sup = next(v for _, v in results if v.verdict == Kind.SUPPORTED)
+        return Kind.SUPPORTED, f"every reading is proved or supported: {sup.detail}", sup
+    parts = "; ".join(f"reading '{n}' gives {v.verdict}" + (f" ({v.detail})" if v.verdict == Kind.REFUTED else "")
+                      for n, v in results)
+    return Kind.UNKNOWN, f"the readings disagree: {parts}. {settle}".strip(), None
 
 
 # ---------------------------------------------------------------- entry points
 
 
-def _sampled_job(claim: Sampled) -> Verdict:
+def _sampled_job(claim: Sampled) -> tuple[str, str, Optional[dict[str, str]], int]:
     for n in range(claim.samples):
         failure = claim.trial(claim.seed + n)
         if failure is not None:
             again = claim.trial(claim.seed + n)
             if again is None:
-                return Verdict("unknown", f"trial with seed {claim.seed + n} failed once and passed on rerun")
+                return "unknown", f"trial with seed {claim.seed + n} failed once and passed on rerun", None, n
             cex = {"seed": str(claim.seed + n), **{str(k): str(v) for k, v in again.items()}}
-            return Verdict("refuted", f"{claim.description}: fails for seed {claim.seed + n}", cex, n + 1)
-    return Verdict("supported", f"{claim.samples} random trials pass", None, claim.samples)
+            return "refuted", f"{claim.description}: fails for seed {claim.seed + n}", cex, n + 1
+    return "supported", f"{claim.samples} random trials pass", None, claim.samples
+
+
+def _first_line(text: str, status: str) -> str:
+    return text.splitlines()[0] if text else status
 
 
 def check(
@@ -380,43 +341,52 @@ def check(
     >>> import sympy as sp
     >>> x = sp.Symbol("x", real=True)
     >>> check(Equal((x + 10**20) - 10**20, x)).verdict
-    'proved'
+    <Kind.PROVED: 'proved'>
     >>> v = check(Equal(sp.pi * x, sp.Rational(355, 113) * x))
-    >>> v.verdict, sorted(v.counterexample)
+    >>> str(v.verdict), sorted(v.counterexample)
     ('refuted', ['x'])
     """
+    if isinstance(points, bool) or not isinstance(points, int) or points < MIN_POINTS:
+        raise ValueError(f"points must be a whole number of at least {MIN_POINTS}, got {points!r}")
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not budget > 0:
+        raise ValueError(f"budget must be a positive number of seconds, got {budget!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"seed must be a whole number, got {seed!r}")
     a = assumptions or Assumptions()
     start = time.perf_counter()
+
+    def since() -> float:
+        return time.perf_counter() - start
+
     if isinstance(claim, Unreadable):
-        return Verdict("error", claim.message)
+        return _verdict(Kind.ERROR, claim.message)
+    if isinstance(claim, Noted):
+        return _verdict(Kind.NOTED, claim.kind)
+    if isinstance(claim, Readings):
+        share = max(budget / len(claim.readings), min(budget, 2.0))
+        results = [(name, check(c, a, share, points, seed, symbolic)) for name, c in claim.readings]
+        kind, detail, chosen = _combine(results, claim.settle)
+        cex = chosen.counterexample if chosen is not None else None
+        return _verdict(kind, detail, cex, chosen.points if chosen else 0, since())
     if isinstance(claim, Sampled):
         out = run_bounded(_sampled_job, (claim,), budget, MEMORY_BYTES)
-        elapsed = time.perf_counter() - start
         if out.status == "ok":
-            v = out.value
-            return Verdict(v.verdict, v.detail, v.counterexample, v.points, elapsed)
-        return Verdict("unknown", f"numeric trials: {out.reason.splitlines()[0] if out.reason else out.status}", seconds=elapsed)
+            kind, detail, cex, n = out.value
+            return _verdict(Kind(kind), detail, cex, n, since())
+        return _verdict(Kind.UNKNOWN, f"numeric trials: {_first_line(out.reason, out.status)}", seconds=since())
     if not isinstance(claim, (Equal, DerivativeOf, Solves, MinimumAt)):
-        return Verdict("error", f"not a claim: {type(claim).__name__}")
+        return _verdict(Kind.ERROR, f"not a claim: {type(claim).__name__}")
     too_big = _caps(claim)
     if too_big:
-        return Verdict("unknown", f"refused before work: {too_big}", seconds=time.perf_counter() - start)
-    reasons = []
-    if symbolic:
-        out = run_bounded(_symbolic, (claim, a), budget * SYMBOLIC_SHARE, MEMORY_BYTES)
-        if out.status == "ok" and out.value[0]:
-            return Verdict("proved", "shown symbolically", seconds=time.perf_counter() - start)
-        if out.status != "ok":
-            reasons.append(f"symbolic check: {out.reason.splitlines()[0] if out.reason else out.status}")
-    remaining = max(budget - (time.perf_counter() - start), 0.5)
-    out = run_bounded(_numeric, (claim, a, points, seed), remaining, MEMORY_BYTES)
-    elapsed = time.perf_counter() - start
-    if out.status == "ok":
-        v: Verdict = out.value
-        detail = "; ".join([v.detail] + reasons) if reasons and v.verdict != "refuted" else v.detail
-        return Verdict(v.verdict, detail, v.counterexample, v.points, elapsed)
-    reasons.append(f"numeric check: {out.reason.splitlines()[0] if out.reason else out.status}")
-    return Verdict("unknown", "; ".join(reasons), seconds=elapsed)
+        return _verdict(Kind.UNKNOWN, f"refused before work: {too_big}", seconds=since())
+    share = budget * SYMBOLIC_SHARE if symbolic else 0.0
+    out = run_bounded(_job, (claim, a, points, seed, share, budget), budget, MEMORY_BYTES)
+    if out.status != "ok":
+        return _verdict(Kind.UNKNOWN, f"{_first_line(out.reason, out.status)}", seconds=since())
+    phase, reason, ev = out.value
+    kind, detail = _policy(phase, reason, ev, points)
+    return _verdict(kind, detail, ev.counterexample if kind in (Kind.REFUTED, Kind.UNKNOWN) else None,
+                    ev.points, since())
 
 
 def check_step(step: Step, assumptions: Assumptions, index: int, budget: float = DEFAULT_BUDGET,
@@ -425,16 +395,22 @@ def check_step(step: Step, assumptions: Assumptions, index: int, budget: float =
     v = check(step.claim, assumptions, budget=budget, points=points, seed=seed)
     try:
         latex = step.latex()
-    except Exception:  # a claim that cannot be printed is still reported
+    except Exception:  # noqa: BLE001 - a claim that cannot be printed is still reported
         latex = str(step.claim)
-    return StepResult(index=index, line=step.line, claim=latex, justification=step.by, verdict=v.verdict,
+    kind = step.kind if step.kind else ("noted" if isinstance(step.claim, Noted) else "claim")
+    return StepResult(index=index, line=step.line, claim=latex, justification=step.by, verdict=v.verdict.value,
                       detail=v.detail, counterexample=v.counterexample, seconds=round(v.seconds, 3),
-                      points=v.points)
+                      points=v.points, text=step.text, kind=kind, column=step.column)
 
 
 def check_derivation(
     d: Derivation, budget: float = DEFAULT_BUDGET, points: int = DEFAULT_POINTS, seed: int = 0
 ) -> DerivationReport:
     """Check every step of a derivation in order; one bad step never stops the rest."""
+    from ._assume import added
+
     results = [check_step(step, d.assumptions, n, budget, points, seed + n) for n, step in enumerate(d.steps, 1)]
-    return DerivationReport(d.name, d.source, results, d.title)
+    stated = list(d.assumptions.statements) or [str(r) for r in d.assumptions.relations]
+    return DerivationReport(d.name, d.source, results, d.title,
+                            assumptions={"stated": stated, "added": added(d.assumptions) + list(d.added)},
+                            seed=seed)

@@ -56,7 +56,12 @@ def is_positive(e: sp.Expr, ctx: Context) -> bool:
     """True only when ``e > 0`` follows from SymPy's assumptions or the context."""
     if e.is_positive:
         return True
-    if isinstance(e, (Sum, Product)):
+    if isinstance(e, Sum):
+        inner = ctx.with_limits(e.limits)
+        nonempty = all(_count(lo, hi, ctx.with_limits(tuple(x for x in e.limits if x[0] != d)), 1) is not None
+                       for d, lo, hi in e.limits)
+        return nonempty and is_positive(e.function, inner)
+    if isinstance(e, Product):
         return is_positive(e.function, ctx.with_limits(e.limits))
     if isinstance(e, sp.Mul):
         return all(is_positive(a, ctx) for a in e.args)
@@ -69,6 +74,75 @@ def is_positive(e: sp.Expr, ctx: Context) -> bool:
     if isinstance(e, sp.exp):
         return bool(e.args[0].is_real)
     return any(e == p for p in ctx.positive)
+
+
+def _lowest(n: sp.Expr, ctx: Context) -> Optional[sp.Expr]:
+    """A lower bound of ``n`` over the ranges in ``ctx`` (linear in the ranged symbols), or None."""
+    for _ in range(4):
+        ranged = [q for q in n.free_symbols if isinstance(q, sp.Symbol) and q in ctx.ranges]
+        if not ranged:
+            return n
+        try:
+            poly = sp.Poly(n, *ranged)
+        except sp.PolynomialError:
+            return None
+        if poly.total_degree() > 1:
+            return None
+        sub = {}
+        for q in ranged:
+            c = poly.coeff_monomial(q)
+            if not c.is_number:
+                return None
+            lo, hi = ctx.ranges[q]
+            sub[q] = lo if c > 0 else hi
+        n = sp.expand(n.xreplace(sub))
+    return None
+
+
+def _count(lo: sp.Expr, hi: sp.Expr, ctx: Context, least: int = 0) -> Optional[sp.Expr]:
+    """The number of integers in ``lo..hi`` when it is provably at least ``least``; else None.
+
+    A range may be empty (rule 11): ``hi - lo + 1`` is the count only where it cannot be negative.
+    """
+    n = sp.expand(hi - lo + 1)
+    low = _lowest(n, ctx)
+    if low is None:
+        return None
+    return n if _nonneg(low - least) else None
+
+
+def _collapse(body: sp.Expr, lims: list[Limit], ctx: Context) -> sp.Expr:
+    """Sum out limits whose dummy enters ``body`` only polynomially, innermost first, where the count is sound.
+
+    ``sum_{j=lo}^{hi} P(j)`` by SymPy's closed form, which is right whenever ``hi >= lo - 1``.
+    """
+    lims = list(lims)
+    changed = True
+    while changed and lims:
+        changed = False
+        for k, (d, lo, hi) in enumerate(lims):
+            if _bound_uses(lims, d):
+                continue
+            outer = ctx.with_limits(tuple(x for x in lims if x[0] != d))
+            if _count(lo, hi, outer) is None:
+                continue
+            if body.has(d):
+                if body.atoms(Indexed, Sum, Product, sp.Function) and any(
+                        a.has(d) for a in body.atoms(Indexed, Sum, Product, sp.Function)):
+                    continue
+                try:
+                    poly = sp.Poly(body, d)
+                except sp.PolynomialError:
+                    continue
+                if poly.degree() > 6 or any(c.has(d) for c in poly.coeffs()):
+                    continue
+                body = sp.expand(sp.summation(body, (d, lo, hi)))
+            else:
+                body = body * (hi - lo + 1)
+            lims.pop(k)
+            changed = True
+            break
+    return body if not lims else Sum(body, *lims)
 
 
 def normalize(e: sp.Expr, ctx: Optional[Context] = None) -> sp.Expr:
@@ -124,11 +198,12 @@ def _log_int(n: sp.Integer | int) -> sp.Expr:
 def _norm_product(body: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.Expr:
     dummies = {lim[0] for lim in limits}
     if len(limits) > 1:
-        inner = _norm_product(body, limits[:1], ctx)
+        inner = _norm_product(body, limits[:1], ctx.with_limits(limits[1:]))
         return _norm_product(inner, limits[1:], ctx)
     d, lo, hi = limits[0]
     if not body.has(d):
-        return body ** (hi - lo + 1)
+        n = _count(lo, hi, ctx)
+        return body ** n if n is not None else Product(body, (d, lo, hi))
     if isinstance(body, sp.Mul):
         return sp.Mul(*[_norm_product(f, limits, ctx) for f in body.args])
     if isinstance(body, sp.exp):
@@ -246,18 +321,8 @@ def _sum_term(term: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.Expr
     dep = [f for f in factors if dummies and f.has(*dummies)]
     out = sp.Mul(*coeff)
     # Independent components of the remaining sum become separate sums.
-    for group in _components(dep, lims):
-        g_factors, g_lims = group
-        if not g_factors:
-            for d, lo, hi in g_lims:
-                out *= hi - lo + 1
-            continue
-        g_body = sp.Mul(*g_factors)
-        used = [lim for lim in g_lims if g_body.has(lim[0]) or _bound_uses(g_lims, lim[0])]
-        for d, lo, hi in g_lims:
-            if (d, lo, hi) not in used:
-                out *= hi - lo + 1
-        out *= Sum(g_body, *used)
+    for g_factors, g_lims in _components(dep, lims):
+        out *= _collapse(sp.Mul(*g_factors), g_lims, ctx)
     return out
 
 

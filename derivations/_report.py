@@ -7,8 +7,9 @@ from typing import Any, Optional
 
 __all__ = ["VERDICTS", "DerivationReport", "Report", "StepResult"]
 
-VERDICTS = ("proved", "supported", "refuted", "unknown", "error")
-PASSING = ("proved", "supported")
+VERDICTS = ("proved", "supported", "refuted", "unknown", "error", "noted")
+PASSING = ("proved", "supported", "noted")
+CHECKED = ("proved", "supported", "refuted", "unknown", "error")
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,14 @@ class StepResult:
     counterexample: Optional[dict[str, str]] = None
     seconds: float = 0.0
     points: int = 0
+    text: str = ""
+    kind: str = "claim"
+    column: Optional[int] = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict!r}")
+        object.__setattr__(self, "verdict", str(self.verdict))
 
     @property
     def ok(self) -> bool:
@@ -35,14 +40,17 @@ class StepResult:
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("points")
+        if self.verdict != "supported":
+            d.pop("points")
         return d
 
     def describe(self, source: str = "") -> str:
         """A few readable lines: where, the verdict and why, the step, the counterexample."""
         where = f"{source}:{self.line}" if source and self.line is not None else (source or "") + f" step {self.index}"
         lines = [f"{where.strip()}: {self.verdict}" + (f" ({self.justification})" if self.justification else "")]
-        lines.append(f"  step: {self.claim}")
+        if self.text:
+            lines.append(f"  row: {self.text}")
+        lines.append(f"  checked as: {self.claim}" if self.text else f"  step: {self.claim}")
         if self.detail:
             lines.append(f"  why: {self.detail}")
         if self.counterexample:
@@ -58,13 +66,16 @@ class DerivationReport:
     source: str
     steps: list[StepResult] = field(default_factory=list)
     title: str = ""
+    assumptions: dict[str, list[str]] = field(default_factory=lambda: {"stated": [], "added": []})
+    seed: int = 0
 
     @property
     def ok(self) -> bool:
         return all(s.ok for s in self.steps)
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "source": self.source, "steps": [s.as_json() for s in self.steps]}
+        return {"name": self.name, "source": self.source, "assumptions": self.assumptions,
+                "steps": [s.as_json() for s in self.steps]}
 
     def _repr_markdown_(self) -> str:
         return Report([self])._repr_markdown_()
@@ -75,6 +86,7 @@ class Report:
     """The result of one check run: derivation reports in order."""
 
     derivations: list[DerivationReport] = field(default_factory=list)
+    seed: int = 0
 
     @property
     def steps(self) -> list[StepResult]:
@@ -87,14 +99,21 @@ class Report:
         return counts
 
     @property
+    def checked(self) -> int:
+        """How many claims were checked (rows that are claims, whatever their verdict)."""
+        return sum(1 for s in self.steps if s.verdict in CHECKED)
+
+    @property
     def ok(self) -> bool:
-        return all(d.ok for d in self.derivations)
+        """Every claim proved or supported, and at least one claim checked."""
+        return self.checked > 0 and all(d.ok for d in self.derivations)
 
     def exit_status(self) -> int:
         return 0 if self.ok else 1
 
     def as_json(self) -> dict[str, Any]:
-        return {"derivations": [d.as_json() for d in self.derivations], "summary": self.summary()}
+        return {"derivations": [d.as_json() for d in self.derivations], "summary": self.summary(),
+                "seed": self.seed}
 
     def to_json(self) -> str:
         return json.dumps(self.as_json(), indent=2)
@@ -103,11 +122,18 @@ class Report:
         out: list[str] = []
         for d in self.derivations:
             out.append(f"== {d.name}" + (f": {d.title}" if d.title else "") + (f" ({d.source})" if d.source else ""))
+            if d.assumptions.get("stated"):
+                out.append("  assumed: " + "; ".join(d.assumptions["stated"]))
+            if d.assumptions.get("added"):
+                out.append("  added by the tool: " + "; ".join(d.assumptions["added"]))
             for s in d.steps:
                 where = f"{d.source}:{s.line}" if s.line is not None else f"step {s.index}"
-                out.append(f"  {where:<8} {s.verdict:<9} {s.seconds:6.2f}s  {s.justification}")
-                if s.verdict not in ("proved", "supported"):
-                    out.append(f"           {s.claim}")
+                label = s.verdict if s.kind in ("claim", "noted") else f"{s.verdict} ({s.kind})"
+                out.append(f"  {where:<8} {label:<9} {s.seconds:6.2f}s  {s.justification}")
+                if s.text and s.verdict not in ("proved", "supported"):
+                    out.append(f"           row: {s.text}")
+                if s.verdict not in ("proved", "supported", "noted"):
+                    out.append(f"           {'checked as: ' if s.text else ''}{s.claim}")
                 if s.detail and s.verdict != "proved":
                     out.append(f"           {s.detail}")
                 if s.counterexample:
@@ -115,11 +141,14 @@ class Report:
                     out.append(f"           counterexample: {vals}")
         summ = self.summary()
         total = sum(summ.values())
-        out.append(f"{total} steps: " + ", ".join(f"{n} {v}" for v, n in summ.items()))
+        out.append(f"{total} steps: " + ", ".join(f"{n} {v}" for v, n in summ.items() if v != "noted" or n)
+                   + f" (seed {self.seed})")
+        if not self.checked:
+            out.append("nothing was checked: no row is a claim")
         return "\n".join(out)
 
     def _repr_markdown_(self) -> str:
-        marks = {"proved": "✔", "supported": "≈", "refuted": "✘", "unknown": "?", "error": "!"}
+        marks = {"proved": "✔", "supported": "≈", "refuted": "✘", "unknown": "?", "error": "!", "noted": "·"}
         rows = []
         for d in self.derivations:
             rows.append(f"**{d.title or d.name}**\n")

@@ -1,8 +1,10 @@
 """Random exact points that respect the assumptions.
 
-Sizes (K, D, N) become small integers, free indices integers in their ranges, label
-families integers in theirs (covering every class when assumed), every other symbol
-and family element a random rational: exact, never float64.
+Sizes (K, D, N) become small integers (1, 2 and 3 first, then random), free indices
+integers, label families integers, every other symbol, family element and value of an
+undefined function a random rational: exact, never float64. A drawn value respects the
+bounds that the assumptions put on it directly; whether a whole point satisfies every
+assumption is asked of ``_assume.violated``, and a point that does not is never used.
 """
 from __future__ import annotations
 
@@ -12,45 +14,24 @@ from typing import Callable, Optional
 
 import sympy as sp
 from sympy import Indexed, IndexedBase
+from sympy.core.function import AppliedUndef
 
-from ._claims import Assumptions, orient
+from ._assume import bounds, violated
+from ._claims import Assumptions
+from ._evaluate import derivative_app
 
-__all__ = ["alpha_rename", "Instantiation", "Sampler", "SamplingError"]
+__all__ = ["POSITIVE_FUNCTIONS", "alpha_rename", "Instantiation", "Sampler", "SamplingError"]
 
 MAX_ELEMENTS = 4000
+POSITIVE_FUNCTIONS = frozenset({"p", "P", "q", "Pr"})
 
 
 class SamplingError(ValueError):
     """No point satisfying the assumptions could be drawn."""
 
 
-def _bounds(relations: tuple[sp.Basic, ...], target: sp.Basic) -> tuple[list[sp.Expr], list[sp.Expr], bool, bool]:
-    """Lower and upper bounds the relations put on ``target``, and whether strict/positive."""
-    lows: list[sp.Expr] = []
-    highs: list[sp.Expr] = []
-    positive = nonneg = False
-    for r in relations:
-        o = orient(r)
-        if o is None:
-            continue
-        big, small, strict = o
-        if _matches(big, target):
-            lows.append(small)
-            if small.is_number and (small > 0 or (small == 0 and strict)):
-                positive = True
-            if small.is_number and small >= 0:
-                nonneg = True
-        if _matches(small, target):
-            highs.append(big)
-    return lows, highs, positive, nonneg
-
-
-def _matches(e: sp.Basic, target: sp.Basic) -> bool:
-    if e == target:
-        return True
-    if isinstance(target, IndexedBase) and isinstance(e, Indexed) and e.base == target:
-        return all(isinstance(i, sp.Symbol) for i in e.indices)
-    return False
+def _function_name(f: AppliedUndef) -> str:
+    return f.func.__name__.split("|")[0].split(";")[0].split("'")[0]
 
 
 @dataclass
@@ -61,8 +42,9 @@ class Instantiation:
     labels: dict[IndexedBase, list[int]]
     rng: random.Random
     assumptions: Assumptions
-    values: dict[sp.Basic, sp.Rational] = field(default_factory=dict)
+    values: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
     expand: Callable[[sp.Expr], sp.Expr] = field(default=lambda e: _expand_finite(e), repr=False)
+    _drawing: set = field(default_factory=set, repr=False)
 
     def structural(self, e: sp.Expr) -> sp.Expr:
         """Replace sizes and indices, expand sums and products, then put in the labels."""
@@ -83,21 +65,37 @@ class Instantiation:
                 out[a] = sp.Integer(vals[n - 1])
         return out
 
-    def value_of(self, a: sp.Basic) -> sp.Rational:
+    def value_of(self, a: sp.Basic) -> sp.Expr:
         if a not in self.values:
-            self.values[a] = self._draw(a)
+            if isinstance(a, sp.Symbol) and a in self.ints:
+                return sp.Integer(self.ints[a])
+            if a in self._drawing:
+                raise SamplingError(f"the assumptions bound {a} by itself")
+            self._drawing.add(a)
+            try:
+                self.values[a] = self._draw(a)
+            finally:
+                self._drawing.discard(a)
         return self.values[a]
 
-    def _draw(self, a: sp.Basic) -> sp.Rational:
+    def drawn(self) -> list[sp.Basic]:
+        return list(self.values)
+
+    def _draw(self, a: sp.Basic) -> sp.Expr:
+        if isinstance(a, AppliedUndef):
+            num = sp.Rational(self.rng.randint(1, 19), self.rng.randint(1, 7))
+            if _function_name(a) in POSITIVE_FUNCTIONS or self.rng.random() < 0.5:
+                return num
+            return -num
         target = a.base if isinstance(a, Indexed) else a
-        lows, highs, positive, nonneg = _bounds(self.assumptions.relations, target)
+        lows, highs, positive, nonneg = bounds(self.assumptions.relations, target)
         if isinstance(a, Indexed):
-            l2, h2, p2, n2 = _bounds(self.assumptions.relations, a)
+            l2, h2, p2, n2 = bounds(self.assumptions.relations, a)
             lows, highs, positive, nonneg = lows + l2, highs + h2, positive or p2, nonneg or n2
         positive = positive or bool(a.is_positive) or bool(getattr(target, "is_positive", False))
         nonneg = nonneg or bool(a.is_nonnegative)
-        lo = max((self._num(x) for x in lows if self._num(x) is not None), default=None)
-        hi = min((self._num(x) for x in highs if self._num(x) is not None), default=None)
+        lo = max((v for v in (self._num(x, a) for x in lows) if v is not None), default=None)
+        hi = min((v for v in (self._num(x, a) for x in highs) if v is not None), default=None)
         if a.is_integer:
             base_lo = 1 if positive else (0 if nonneg else -6)
             lo_i = int(sp.ceiling(lo)) if lo is not None else base_lo
@@ -114,30 +112,72 @@ class Instantiation:
             return num
         return num if self.rng.random() < 0.5 else -num
 
-    def _num(self, x: sp.Expr) -> Optional[sp.Rational]:
+    def _num(self, x: sp.Expr, target: sp.Basic = None) -> Optional[sp.Rational]:
+        """A bound's value at this point, drawing the symbols it uses first; None if it has no rational value."""
         x = x.xreplace({k: sp.Integer(v) for k, v in self.ints.items()})
-        return sp.Rational(x) if x.is_Rational else None
+        try:
+            sub: dict[sp.Basic, sp.Expr] = {}
+            for s in x.atoms(Indexed):
+                if not all(i.is_Integer for i in s.indices):
+                    return None
+                sub[s] = self.value_of(s)
+            for s in x.free_symbols:
+                if isinstance(s, sp.Symbol) and not any(s == b.label for b in x.atoms(IndexedBase)):
+                    if s.is_integer and s not in self.ints:
+                        return None
+                    sub[s] = self.value_of(s)
+        except SamplingError:
+            return None
+        v = x.xreplace(sub)
+        return sp.Rational(v) if v.is_Rational else None
 
     def evaluate(self, e: sp.Expr) -> sp.Expr:
-        """Substitute values for every remaining symbol and element; exact where possible."""
+        """Substitute values for every remaining symbol, element and function value; exact where possible."""
         e = self.structural(e)
+        e = e.replace(lambda x: isinstance(x, (sp.Derivative, sp.Subs)) and x.has(AppliedUndef),
+                      lambda x: derivative_app(x))
         labels = {b.label for b in e.atoms(IndexedBase)}
         sub: dict[sp.Basic, sp.Expr] = {a: self.value_of(a) for a in e.atoms(Indexed)}
         sub.update({a: self.value_of(a) for a in e.atoms(sp.Symbol) if a not in labels})
-        return e.xreplace(sub)
+        e = e.xreplace(sub)
+        apps = sorted(e.atoms(AppliedUndef), key=lambda f: len(str(f)))
+        while apps:
+            f = apps[0]
+            if not all(x.is_number for x in f.args):
+                raise SamplingError(f"cannot evaluate {f}")
+            e = e.xreplace({f: self.value_of(f)})
+            apps = sorted(e.atoms(AppliedUndef), key=lambda f: len(str(f)))
+        return e
+
+    def violation(self) -> Optional[str]:
+        """The first assumption this point breaks, or None."""
+        return violated(self.assumptions, self.ints, self.labels, self.value_of, self.drawn)
 
     def described(self, e_list: list[sp.Expr]) -> dict[str, str]:
-        """The point as ``name -> value`` for every free symbol the expressions use."""
+        """The point as ``name -> value`` for every free symbol and element the expressions use."""
         out = {str(k): str(v) for k, v in self.ints.items()}
         for base, vals in self.labels.items():
             for n, v in enumerate(vals, 1):
-                out[f"{base}[{n}]"] = str(v)
+                out[_show(base[n])] = str(v)
+        seen: set[sp.Basic] = set()
         for e in e_list:
-            s = self.structural(e)
-            for a in sorted(s.atoms(Indexed, sp.Symbol), key=sp.default_sort_key):
-                if a in self.values:
-                    out[str(a)] = str(self.values[a])
+            try:
+                s = self.structural(e)
+            except SamplingError:
+                continue
+            seen |= s.atoms(Indexed, sp.Symbol, AppliedUndef)
+        for a in sorted(self.values, key=sp.default_sort_key):
+            if a in seen or not isinstance(a, AppliedUndef):
+                out[_show(a)] = str(self.values[a])
         return out
+
+
+def _show(a: sp.Basic) -> str:
+    """A point's coordinate as the author writes it: ``x_2``, ``u_{1,2}``, ``g(1/2)``."""
+    if isinstance(a, Indexed):
+        idx = ",".join(str(i) for i in a.indices)
+        return f"{a.base.label}_{idx}" if len(idx) == 1 else f"{a.base.label}_{{{idx}}}"
+    return str(a)
 
 
 def alpha_rename(e: sp.Expr) -> sp.Expr:
@@ -156,7 +196,7 @@ def _expand_finite(e: sp.Expr) -> sp.Expr:
     """Write out sums and products whose bounds are now integers, outermost index first.
 
     Outermost first, so an inner bound that depends on an outer index is an integer by the
-    time it is reached. The number of terms written is capped.
+    time it is reached. An empty range gives no term. The number of terms written is capped.
     """
     written = [0]
 
@@ -181,31 +221,45 @@ def _expand_finite(e: sp.Expr) -> sp.Expr:
 
 
 class Sampler:
-    """Draws ``Instantiation`` objects for the free integer symbols of some expressions."""
+    """Draws ``Instantiation`` objects: draw ``n`` has every size equal to n + 1 for n < 3, then random sizes."""
 
     def __init__(self, assumptions: Assumptions, seed: int = 0) -> None:
         self.a = assumptions
         self.rng = random.Random(seed)
+        self.count = 0
 
     def draw(self, exprs: list[sp.Expr], tries: int = 200) -> Instantiation:
         free: set[sp.Basic] = set()
         bases: set[IndexedBase] = set()
-        for e in exprs:
+        for e in list(exprs) + list(self.a.relations):
             free |= e.free_symbols
             bases |= e.atoms(IndexedBase)
         free -= {b.label for b in bases}
         free |= bases
+        fixed = self.count if self.count < 3 else None
+        self.count += 1
         for _ in range(tries):
-            inst = self._try(free)
+            inst = self._try(free, fixed)
             if inst is not None:
                 return inst
         raise SamplingError("could not draw a point that satisfies the assumptions")
 
-    def _try(self, free: set[sp.Basic]) -> Optional[Instantiation]:
+    def _size_range(self, s: sp.Symbol) -> tuple[int, int]:
         lo, hi = self.a.size_range
+        lows, highs, _, _ = bounds(self.a.relations, s)
+        for x in lows:
+            if x.is_number:
+                lo = max(lo, int(sp.ceiling(x)))
+        for x in highs:
+            if x.is_number:
+                hi = min(hi, int(sp.floor(x)))
+        return lo, max(lo, hi)
+
+    def _try(self, free: set[sp.Basic], fixed: Optional[int]) -> Optional[Instantiation]:
         ints: dict[sp.Basic, int] = {}
         for s in self.a.sizes:
-            ints[s] = self.rng.randint(lo, hi)
+            lo, hi = self._size_range(s)
+            ints[s] = max(lo, fixed + 1) if fixed is not None else self.rng.randint(lo, hi)
         for labels, count, n in self.a.cover:
             if count in ints and n in ints and ints[n] < ints[count]:
                 ints[n] = ints[count] + self.rng.randint(0, 3)
@@ -214,12 +268,20 @@ class Sampler:
             (s for s in free if isinstance(s, sp.Symbol) and s.is_integer and s not in ints),
             key=lambda s: s.name,
         )
-        for s in index_syms:
-            ints[s] = int(inst.value_of(s))
+        try:
+            for s in index_syms:
+                ints[s] = int(inst.value_of(s))
+                inst.values.pop(s, None)
+        except SamplingError:
+            return None
         for base in self._label_families(free):
-            lows, highs, _, _ = _bounds(self.a.relations, base)
-            lo_v = max(int(inst._num(x)) for x in lows if inst._num(x) is not None) if lows else 1
-            hi_v = min(int(inst._num(x)) for x in highs if inst._num(x) is not None) if highs else lo_v + 3
+            lows, highs, _, _ = bounds(self.a.relations, base)
+            top = max([v for k, v in ints.items() if k in self.a.sizes], default=3)
+            lo_v = max((int(sp.ceiling(v)) for v in (inst._num(x, base) for x in lows) if v is not None), default=-1)
+            hi_v = min((int(sp.floor(v)) for v in (inst._num(x, base) for x in highs) if v is not None),
+                       default=max(lo_v, top) + 2)
+            if hi_v < lo_v:
+                return None
             length = self._length_for(base, ints)
             vals = [self.rng.randint(lo_v, hi_v) for _ in range(length)]
             for labels, count, n in self.a.cover:
@@ -231,9 +293,6 @@ class Sampler:
                     for c, p in enumerate(pos, 1):
                         vals[p] = c
             inst.labels[base] = vals
-        for r in self.a.relations:
-            if not self._holds(r, inst):
-                return None
         return inst
 
     def _label_families(self, free: set[sp.Basic]) -> list[IndexedBase]:
@@ -246,18 +305,3 @@ class Sampler:
             if labels == base and n in ints:
                 return ints[n]
         return max([v for k, v in ints.items() if k in self.a.sizes], default=4)
-
-    def _holds(self, r: sp.Basic, inst: Instantiation) -> bool:
-        if not isinstance(r, sp.core.relational.Relational):
-            return True
-        syms = r.free_symbols
-        if not syms <= set(inst.ints) | {b for b in inst.labels}:
-            return True  # a relation on real values is honoured by how they are drawn
-        try:
-            v = inst.structural(r.lhs) - inst.structural(r.rhs)
-        except SamplingError:
-            return False
-        if not v.is_number:
-            return True
-        rel = type(r)(v, 0)
-        return bool(rel) if rel in (sp.true, sp.false) else True

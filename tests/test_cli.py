@@ -26,17 +26,20 @@ def test_check_gnb_json_schema():
     r = run("check", "gnb", "--json", "--numeric-samples", "0")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    assert set(data) == {"derivations", "summary"}
+    assert set(data) == {"derivations", "summary", "seed"} and data["seed"] == 0
     (d,) = data["derivations"]
-    assert set(d) == {"name", "source", "steps"} and d["name"] == "gnb"
-    keys = {"index", "line", "claim", "justification", "verdict", "detail", "counterexample", "seconds"}
+    assert set(d) == {"name", "source", "steps", "assumptions"} and d["name"] == "gnb"
+    assert set(d["assumptions"]) == {"stated", "added"}
+    assert "K is a whole number, at least 1 (a size)" in d["assumptions"]["added"]
+    keys = {"index", "line", "claim", "justification", "verdict", "detail", "counterexample", "seconds", "text",
+            "kind", "column"}
     for n, s in enumerate(d["steps"], 1):
         assert set(s) == keys
         assert s["index"] == n and s["line"] is None and s["verdict"] == "proved"
         assert s["counterexample"] is None and isinstance(s["seconds"], float)
         assert "\\" in s["claim"] or "=" in s["claim"]
     assert data["summary"]["proved"] == len(d["steps"])
-    assert set(data["summary"]) == {"proved", "supported", "refuted", "unknown", "error"}
+    assert set(data["summary"]) == {"proved", "supported", "refuted", "unknown", "error", "noted"}
 
 
 def test_list():

@@ -12,7 +12,7 @@ from derivations._estimator import SharedVarianceGaussianNB
 from derivations._gnb_numeric import numeric_claims
 from derivations._kernel import check
 
-CLAIMS = {c.description: (by, c) for by, c in numeric_claims(samples=6, seed=0)}
+CLAIMS = {c.description: (by, c) for by, c in numeric_claims(samples=8, seed=0)}
 NAMES = ["gradient", "minimum", "optimizer", "posterior", "metamorphic"]
 BY_NAME = dict(zip(NAMES, CLAIMS.values()))
 

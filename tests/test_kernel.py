@@ -64,8 +64,8 @@ def test_refuted_counterexample_really_separates():
     assert v.verdict == "refuted"
     vals = {k: sp.Rational(s) for k, s in v.counterexample.items()}
     n, mm = int(vals["N"]), int(vals["m"])
-    lhs = sum(vals[f"x[{r}]"] for r in range(1, n + 1))
-    assert lhs != n * vals[f"x[{mm}]"]
+    lhs = sum(vals[f"x_{r}"] for r in range(1, n + 1))
+    assert lhs != n * vals[f"x_{mm}"]
 
 
 def test_derivative_claims():
@@ -105,7 +105,8 @@ def _die(*args):
 
 def test_over_budget_is_unknown_never_proved(monkeypatch):
     monkeypatch.setattr(kernel, "_symbolic", _sleep)
-    monkeypatch.setattr(kernel, "_numeric", _sleep)
+    monkeypatch.setattr(kernel, "sample", _sleep)
+    monkeypatch.setattr(kernel, "confirm", _sleep)
     start = time.perf_counter()
     v = check(Equal(x, x), budget=1.0)
     assert v.verdict == "unknown" and "budget" in v.detail
@@ -120,7 +121,8 @@ def test_symbolic_timeout_alone_never_proves(monkeypatch):
 
 def test_worker_that_dies_is_unknown(monkeypatch):
     monkeypatch.setattr(kernel, "_symbolic", _die)
-    monkeypatch.setattr(kernel, "_numeric", _die)
+    monkeypatch.setattr(kernel, "sample", _die)
+    monkeypatch.setattr(kernel, "confirm", _die)
     v = check(Equal(x, x), budget=5.0)
     assert v.verdict == "unknown" and "died" in v.detail
 
@@ -129,7 +131,8 @@ def test_worker_killed_from_outside_is_unknown(monkeypatch):
     import multiprocessing as mp
 
     monkeypatch.setattr(kernel, "_symbolic", _sleep)
-    monkeypatch.setattr(kernel, "_numeric", _sleep)
+    monkeypatch.setattr(kernel, "sample", _sleep)
+    monkeypatch.setattr(kernel, "confirm", _sleep)
     result = {}
     t = threading.Thread(target=lambda: result.setdefault("v", check(Equal(x, x), budget=30.0)))
     t.start()
@@ -148,11 +151,19 @@ def test_worker_killed_from_outside_is_unknown(monkeypatch):
 
 
 def test_sampled_claims():
-    assert check(Sampled("passes", lambda s: None, 5)).verdict == "supported"
-    v = check(Sampled("fails at 3", lambda s: None if s < 3 else {"value": s}, 5))
+    assert check(Sampled("passes", lambda s: None, 8)).verdict == "supported"
+    v = check(Sampled("fails at 3", lambda s: None if s < 3 else {"value": s}, 8))
     assert v.verdict == "refuted" and v.counterexample["seed"] == "3"
     flaky = iter([{"v": 1}, None] + [None] * 10)
-    assert check(Sampled("flaky", lambda s: next(flaky), 3)).verdict == "unknown"
+    assert check(Sampled("flaky", lambda s: next(flaky), 8)).verdict == "unknown"
+
+
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_fewer_than_eight_trials_or_points_is_refused(n):
+    with pytest.raises(ValueError, match="at least 8"):
+        Sampled("too few", lambda s: None, n)
+    with pytest.raises(ValueError, match="at least 8"):
+        check(Equal(x + 1, x + 2), points=n)
 
 
 def _hog(*args):
@@ -163,7 +174,8 @@ def _hog(*args):
 
 def test_memory_exhaustion_is_unknown(monkeypatch):
     monkeypatch.setattr(kernel, "_symbolic", _hog)
-    monkeypatch.setattr(kernel, "_numeric", _hog)
+    monkeypatch.setattr(kernel, "sample", _hog)
+    monkeypatch.setattr(kernel, "confirm", _hog)
     monkeypatch.setattr(kernel, "MEMORY_BYTES", 1024**3)
     v = check(Equal(x, x), budget=20.0)
     assert v.verdict == "unknown" and "memory" in v.detail

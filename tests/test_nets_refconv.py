@@ -75,7 +75,7 @@ def test_random_layer_trials_pass():
 
 
 def test_numeric_claims_are_decided_by_the_kernel():
-    claims = numeric_claims(samples=2, seed=0)
+    claims = numeric_claims(samples=8, seed=0)
     assert len(claims) == 3
     for by, claim in claims:
         assert isinstance(claim, Sampled)
@@ -95,5 +95,5 @@ def _wrong_formula_trial(seed: int):
 
 
 def test_wrong_formula_is_refuted_by_the_numeric_check():
-    v = check(Sampled("forgetting groups", _wrong_formula_trial, samples=3))
+    v = check(Sampled("forgetting groups", _wrong_formula_trial, samples=8))
     assert v.verdict == "refuted" and v.counterexample == {"seed": "0", "counted": "1152", "formula": "2304"}

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sympy import IndexedBase, KroneckerDelta, Product, Sum
 
 from derivations import Assumptions
-from derivations._kernel import _context
+from derivations._assume import context as _context
 from derivations._normalize import normalize
 from derivations._sampler import Sampler
 

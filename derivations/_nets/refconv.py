@@ -230,7 +230,7 @@ def check_random_layer(seed: int) -> Optional[dict[str, str]]:
     return None
 
 
-def numeric_claims(samples: int = 5, seed: int = 0) -> list[tuple[str, Sampled]]:
+def numeric_claims(samples: int = 8, seed: int = 0) -> list[tuple[str, Sampled]]:
     """The numeric checks as claims: random layers (``samples`` trials) and each built-in network."""
     if samples <= 0:
         return []
@@ -242,5 +242,5 @@ def numeric_claims(samples: int = 5, seed: int = 0) -> list[tuple[str, Sampled]]
         trial = partial(check_network, spec, net=count(spec))
         out.append((f"{name} forward on a random input: every layer's shape, multiply-adds, weights and biases "
                     "equal the counts",
-                    Sampled(f"{name} forward counts equal the formulas", trial, min(samples, 2), seed)))
+                    Sampled(f"{name} forward counts equal the formulas", trial, samples, seed)))
     return out
