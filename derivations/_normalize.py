@@ -152,8 +152,24 @@ def normalize(e: sp.Expr, ctx: Optional[Context] = None) -> sp.Expr:
     return out
 
 
+def _shadowing(e: sp.Basic) -> bool:
+    """Does a sum or product in ``e`` reuse an index name inside its own limits (``(i, i, N)``)?
+
+    Such a node is left as written: renaming it soundly needs scoping this module does not do.
+    """
+    for x in e.atoms(Sum, Product):
+        dummies = [lim[0] for lim in x.limits]
+        if len(set(dummies)) < len(dummies):
+            return True
+        if any(lo.has(d) or hi.has(d) for d, lo, hi in x.limits):
+            return True
+    return False
+
+
 def _norm(e: sp.Expr, ctx: Context) -> sp.Expr:
     if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, Indexed):
+        return e
+    if isinstance(e, (Sum, Product)) and _shadowing(e):
         return e
     if isinstance(e, Sum):
         inner = ctx.with_limits(e.limits)
@@ -271,13 +287,14 @@ def _sum_term(term: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.Expr
         for n, f in enumerate(factors):
             if isinstance(f, Sum) and f.has(*[lim[0] for lim in lims]):
                 taken = set().union(*(g.free_symbols for g in factors)) | {lim[0] for lim in lims}
-                inner_lims = []
                 inner_body = f.function
+                sub: dict[sp.Basic, sp.Basic] = {}
                 for d, lo, hi in f.limits:
                     nd = _fresh(d, taken | inner_body.free_symbols)
                     taken.add(nd)
-                    inner_body = inner_body.xreplace({d: nd})
-                    inner_lims.append((nd, lo, hi))
+                    sub[d] = nd
+                inner_body = inner_body.xreplace(sub)
+                inner_lims = [(sub[d], lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in f.limits]
                 factors = factors[:n] + factors[n + 1:] + (
                     list(inner_body.args) if isinstance(inner_body, sp.Mul) else [inner_body]
                 )
@@ -373,6 +390,8 @@ def _canon(e: sp.Expr) -> sp.Expr:
     """Rename summation indices canonically and order limits, so equal sums are equal objects."""
     if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, Indexed):
         return e
+    if isinstance(e, (Sum, Product)) and _shadowing(e):
+        return e
     if isinstance(e, (Sum, Product)):
         body = _canon(e.function)
         h = _height(e)
@@ -381,7 +400,7 @@ def _canon(e: sp.Expr) -> sp.Expr:
         perms = itertools.permutations(range(len(limits))) if len(limits) <= 4 else [range(len(limits))]
         for perm in perms:
             order = [limits[p] for p in perm]
-            if any(_bound_uses(order[:n + 1], order[n][0]) for n in range(len(order))):
+            if any(_bound_uses(order[n:], order[n][0]) for n in range(len(order))):
                 continue
             sub = {lim[0]: sp.Symbol(f"_h{h}_{n}", integer=True) for n, lim in enumerate(order)}
             new_lims = tuple((sub[d], lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in order)
