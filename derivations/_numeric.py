@@ -17,7 +17,9 @@ import sympy as sp
 
 from ._claims import Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Solves
 from ._evaluate import Undefined, evaluate, structure
-from ._sampler import Instantiation, Sampler, SamplingError
+from sympy.core.function import AppliedUndef
+
+from ._sampler import POSITIVE_FUNCTIONS, Instantiation, Sampler, SamplingError, _function_name
 
 __all__ = ["Evidence", "claim_exprs", "confirm", "diff", "sample", "squared"]
 
@@ -216,16 +218,45 @@ def confirm(claim: Claim, a: Assumptions, seed: int) -> Evidence:
 # ---------------------------------------------------------------- searching for a counterexample
 
 
+def _hints(exprs: list[sp.Expr]) -> list[tuple[sp.Symbol, sp.Expr]]:
+    """Values at which an indicator of a real condition switches: ``1[3x = 2]`` suggests x = 2/3."""
+    out: list[tuple[sp.Symbol, sp.Expr]] = []
+    for e in exprs:
+        for pw in e.atoms(sp.Piecewise):
+            for _, cond in pw.args:
+                if not isinstance(cond, sp.Eq):
+                    continue
+                g = cond.lhs - cond.rhs
+                for s in sorted(g.free_symbols, key=str):
+                    if not isinstance(s, sp.Symbol) or s.is_integer:
+                        continue
+                    try:
+                        poly = sp.Poly(g, s)
+                    except sp.PolynomialError:
+                        continue
+                    if poly.degree() == 1 and poly.coeffs()[0].is_Rational and poly.coeffs()[-1].is_Rational:
+                        out.append((s, -poly.coeffs()[-1] / poly.coeffs()[0] if len(poly.coeffs()) > 1
+                                    else sp.S.Zero))
+    return out[:8]
+
+
 def sample(claim: Claim, a: Assumptions, points: int, seed: int, deadline: float) -> Evidence:
-    """Random exact points: a doubly checked counterexample, or ``points`` agreeing points, or neither."""
+    """Random exact points: a doubly checked counterexample, or ``points`` agreeing points, or neither.
+
+    The first points put indicator conditions at their switching values (see ``_hints``).
+    """
     sampler, exprs = _sampler(claim, a, seed)
-    agreed = undefined = invalid = 0
+    hints = _hints(exprs)
+    agreed = undefined = invalid = drawn = 0
     while agreed < points and undefined + invalid < 4 * points:
         try:
             inst = sampler.draw(exprs)
         except SamplingError:
             invalid += 1
             continue
+        if drawn < len(hints):
+            inst.values[hints[drawn][0]] = hints[drawn][1]
+        drawn += 1
         res, lv, rv = _at(claim, inst, _sampler_route)
         if res == "undefined":
             undefined += 1
@@ -241,6 +272,8 @@ def sample(claim: Claim, a: Assumptions, points: int, seed: int, deadline: float
             undefined += 1
             continue
         inst, lv, rv = _shrink(claim, inst, lv, rv, deadline)
+        inst.used = set()
+        _at(claim, inst, _direct_route)
         return Evidence("differ", _differ_detail(claim, lv, rv), inst.described(exprs), agreed + 1)
     if agreed >= points:
         return Evidence("agree", f"{agreed} random exact points agree", None, agreed)
@@ -262,11 +295,16 @@ def _separates(claim: Claim, inst: Instantiation) -> Optional[tuple[sp.Expr, sp.
     return (lv, rv) if res == "differ" else None
 
 
-def _simpler(v: sp.Expr) -> list[sp.Expr]:
+def _simpler(key: sp.Basic, v: sp.Expr) -> list[sp.Expr]:
+    """Simpler values of the same kind: whole numbers for integers, positive ones for positive quantities."""
     if not v.is_Rational:
         return []
     size = abs(v.p) + v.q
-    return [c for c in SIMPLE_VALUES if abs(c.p) + c.q < size and (c.is_integer or not v.is_integer)]
+    positive = bool(key.is_positive) or (isinstance(key, AppliedUndef) and _function_name(key) in POSITIVE_FUNCTIONS)
+    if isinstance(key, sp.Indexed):
+        positive = positive or bool(key.base.is_positive)
+    return [c for c in SIMPLE_VALUES if abs(c.p) + c.q < size and (c.is_integer or not v.is_integer)
+            and (c > 0 or not positive) and (c >= 0 or not key.is_nonnegative)]
 
 
 def _shrink(claim: Claim, inst: Instantiation, lv: sp.Expr, rv: sp.Expr,
@@ -274,14 +312,14 @@ def _shrink(claim: Claim, inst: Instantiation, lv: sp.Expr, rv: sp.Expr,
     """Make the counterexample's values small and simple while it still separates the sides."""
     evaluations = 0
     for key in sorted(inst.values, key=sp.default_sort_key):
-        for cand in _simpler(inst.values[key]):
+        for cand in _simpler(key, inst.values[key]):
             if evaluations >= SHRINK_EVALUATIONS or time.monotonic() > deadline:
                 return inst, lv, rv
             evaluations += 1
             trial = copy.copy(inst)
             trial.values = dict(inst.values)
             trial.values[key] = cand
-            trial._drawing = set()
+            trial._drawing, trial.used = set(), set()
             got = _separates(claim, trial)
             if got is not None:
                 inst, (lv, rv) = trial, got

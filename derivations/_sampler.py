@@ -45,6 +45,7 @@ class Instantiation:
     values: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
     expand: Callable[[sp.Expr], sp.Expr] = field(default=lambda e: _expand_finite(e), repr=False)
     _drawing: set = field(default_factory=set, repr=False)
+    used: set = field(default_factory=set, repr=False)
 
     def structural(self, e: sp.Expr) -> sp.Expr:
         """Replace sizes and indices, expand sums and products, then put in the labels."""
@@ -66,6 +67,7 @@ class Instantiation:
         return out
 
     def value_of(self, a: sp.Basic) -> sp.Expr:
+        self.used.add(a)
         if a not in self.values:
             if isinstance(a, sp.Symbol) and a in self.ints:
                 return sp.Integer(self.ints[a])
@@ -155,7 +157,13 @@ class Instantiation:
 
     def described(self, e_list: list[sp.Expr]) -> dict[str, str]:
         """The point as ``name -> value`` for every free symbol and element the expressions use."""
-        out = {str(k): str(v) for k, v in self.ints.items()}
+        free: set[sp.Basic] = set()
+        for e in e_list:
+            free |= e.free_symbols
+            for x in e.atoms(sp.Sum, sp.Product):
+                for _, lo, hi in x.limits:
+                    free |= lo.free_symbols | hi.free_symbols
+        out = {str(k): str(v) for k, v in self.ints.items() if k in free}
         for base, vals in self.labels.items():
             for n, v in enumerate(vals, 1):
                 out[_show(base[n])] = str(v)
@@ -167,7 +175,7 @@ class Instantiation:
                 continue
             seen |= s.atoms(Indexed, sp.Symbol, AppliedUndef)
         for a in sorted(self.values, key=sp.default_sort_key):
-            if a in seen or not isinstance(a, AppliedUndef):
+            if a in seen or (isinstance(a, AppliedUndef) and a in self.used):
                 out[_show(a)] = str(self.values[a])
         return out
 

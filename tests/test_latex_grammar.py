@@ -41,6 +41,9 @@ def read(expr: str, assume: str = "") -> sp.Expr:
     assert isinstance(step.claim, Equal), step.claim
     return step.claim.lhs
 
+# Inside an indicator, plain k and the family y stay real (nothing makes them integers),
+# so y^{(m)} = k is 1 where equal, 0 otherwise, not a KroneckerDelta.
+IND = sp.Piecewise((1, sp.Eq(real("k"), fam("y")[m])), (0, True))
 
 READINGS = [
     ("implicit-product", r"2ab", 2 * a * b),
@@ -53,13 +56,15 @@ READINGS = [
     ("decimal-is-exact", r"0.1 a", sp.Rational(1, 10) * a),
     ("power", r"a^{b+1}", a ** (b + 1)),
     ("sqrt", r"\sqrt{a}", sp.sqrt(a)),
-    ("nth-root", r"\sqrt[3]{a}", a ** sp.Rational(1, 3)),
+    ("odd-root-is-real-root", r"\sqrt[3]{a}", sp.sign(a) * sp.Abs(a) ** sp.Rational(1, 3)),
+    ("odd-root-of-cube", r"\sqrt[3]{x^3}", sp.sign(x ** 3) * sp.Abs(x ** 3) ** sp.Rational(1, 3)),
+    ("even-root-is-principal", r"\sqrt[4]{a}", a ** sp.Rational(1, 4)),
     ("left-right", r"\left(a+b\right) c", (a + b) * c),
     ("brackets", r"[a+b] c", (a + b) * c),
     ("escaped-braces", r"\{a+b\} c", (a + b) * c),
     ("big-parens", r"\Big(a+b\Big) c", (a + b) * c),
     ("unary-minus", r"-a + b", b - a),
-    ("letter-then-parens-is-product", r"a(b+c)", a * (b + c)),
+    ("letter-used-plainly-then-parens-is-product", r"a(b+c) + a", a * (b + c) + a),
     ("log-operand-is-product-term", r"\log a b", sp.log(a * b)),
     ("log-with-parens-takes-group", r"\log(a) b", b * sp.log(a)),
     ("log-then-plus", r"\log a + b", sp.log(a) + b),
@@ -68,7 +73,7 @@ READINGS = [
     ("exp", r"\exp(a)", sp.exp(a)),
     ("exp-product-term", r"\exp a b", sp.exp(a * b)),
     ("euler-power", r"e^{a}", sp.exp(a)),
-    ("bare-e-is-a-letter", r"e", real("e")),
+    ("bare-e-is-euler", r"e", sp.E),
     ("pi", r"\pi a", sp.pi * a),
     ("pi-with-index-is-a-family", r"\pi_k", fam("pi")[k]),
     ("greek", r"\alpha", real("alpha")),
@@ -88,7 +93,9 @@ READINGS = [
     ("two-indices", r"u_{ki}", U[k, i]),
     ("two-indices-comma", r"u_{k,i}", U[k, i]),
     ("digit-index", r"x_1", X[1]),
-    ("two-digit-indices", r"u_{12}", U[1, 2]),
+    ("digit-run-is-one-index", r"u_{12}", U[12]),
+    ("two-digit-index", r"x_{10}", X[10]),
+    ("letter-then-digit-indices", r"u_{k1}", U[k, 1]),
     ("expression-index", r"x_{i+1}", X[i + 1]),
     ("indexed-index", r"u_{y^{(m)} i}", U[Y[m], i]),
     ("indexed-index-comma", r"u_{y^{(m)},i}", U[Y[m], i]),
@@ -99,12 +106,14 @@ READINGS = [
     ("power-of-element", r"\sigma_i^2", fam("sigma")[i] ** 2),
     ("power-before-index", r"\sigma^2_i", fam("sigma")[i] ** 2),
     ("power-of-sample", r"(x^{(m)})^2", X[m] ** 2),
-    ("indicator-mathbb", r"\mathbb{1}[y^{(m)} = k]", sp.KroneckerDelta(Y[m], k)),
-    ("indicator-braces", r"\mathbb{1}\{y^{(m)} = k\}", sp.KroneckerDelta(Y[m], k)),
-    ("indicator-mathbb-I", r"\mathbb{I}[y^{(m)} = k]", sp.KroneckerDelta(Y[m], k)),
-    ("indicator-mathbf", r"\mathbf{1}[y^{(m)} = k]", sp.KroneckerDelta(Y[m], k)),
-    ("indicator-subscript", r"\mathbb{1}_{y^{(m)} = k}", sp.KroneckerDelta(Y[m], k)),
-    ("indicator-neq", r"\mathbb{1}[y^{(m)} \neq k]", 1 - sp.KroneckerDelta(Y[m], k)),
+    ("indicator-real-values", r"\mathbb{1}[y^{(m)} = k]", IND),
+    ("indicator-braces", r"\mathbb{1}\{y^{(m)} = k\}", IND),
+    ("indicator-mathbb-I", r"\mathbb{I}[y^{(m)} = k]", IND),
+    ("indicator-mathbf", r"\mathbf{1}[y^{(m)} = k]", IND),
+    ("indicator-subscript", r"\mathbb{1}_{y^{(m)} = k}", IND),
+    ("indicator-neq", r"\mathbb{1}[y^{(m)} \neq k]", 1 - IND),
+    ("indicator-non-integer-condition", r"\mathbb{1}[3x = 2]", sp.Piecewise((1, sp.Eq(x, sp.Rational(2, 3))), (0, True))),
+    ("several-arguments-is-application", r"f(a, b)", sp.Function("f")(a, b)),
     ("spacing-ignored", r"a \, b \; c \! \displaystyle a", a * b * c * a),
 ]
 

@@ -40,6 +40,7 @@ class AtomReader:
         self.mode = "normal"
         self.def_depth = 0
         self.def_nodes = 0
+        self.reading: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------ errors and places
     def _pos(self, node: Union[Tree, Token]) -> int:
@@ -98,30 +99,30 @@ class AtomReader:
             radicand = self._bound(kids[-1])
             if len(kids) == 2:
                 n = self.value(kids[0])
-                return Val("other", sp.Pow(radicand, 1 / n))
+                if not (n.is_Integer and 2 <= n <= 64):
+                    raise self.error("the index of a root must be a whole number from 2 to 64", kids[0])
+                if n % 2:
+                    return Val("other", sp.sign(radicand) * sp.Pow(sp.Abs(radicand), sp.Rational(1, n)))
+                return Val("other", sp.Pow(radicand, sp.Rational(1, n)))
             return Val("other", sp.sqrt(radicand))
         if kind == "indicator":
             cond = trees(trees(atom)[0])[0]
             a_t, b_t = trees(cond)
             rel = [c for c in cond.children if isinstance(c, Token)][0]
-            with self._in("index"):
+            with self._in("indicator"):
                 a, b = self.value(a_t), self.value(b_t)
-            self._label_context(a, b)
-            self._label_context(b, a)
-            delta = sp.KroneckerDelta(a, b)
+            for label, partner in ((a, b), (b, a)):
+                if isinstance(label, sp.Indexed) and (partner.is_integer or (
+                        isinstance(partner, sp.Symbol) and partner.name.rstrip("'") in self.usage.index)):
+                    self.usage.label.add(str(label.base.label))
+            if a.is_integer and b.is_integer:
+                delta = sp.KroneckerDelta(a, b)
+            else:
+                delta = sp.Piecewise((sp.S.One, sp.Eq(a, b)), (sp.S.Zero, True))
             return Val("other", 1 - delta if rel.type == "NEQ" else delta)
         if kind in ("partial", "dee"):
             raise self.error("a differential (\\partial or d) outside a derivative \\frac", atom)
         raise self.error(f"cannot read {kind} here", atom)
-
-    def _label_context(self, label: sp.Expr, partner: sp.Expr) -> None:
-        """``1[y^{(m)} = k]`` with k ranging over 1..K (a sum's limits or an assumption): y^{(m)} is in 1..K."""
-        if not (isinstance(label, sp.Indexed) and isinstance(partner, sp.Symbol)):
-            return
-        name = partner.name.rstrip("'")
-        rng = self.limits.get(name) or self.ranges.get(name)
-        if rng is not None:
-            self.usage.label_ranges.setdefault(str(label.base.label), (label, rng[0], rng[1], name))
 
     def _number(self, tok: Token) -> sp.Expr:
         s = str(tok)

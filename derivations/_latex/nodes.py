@@ -11,6 +11,7 @@ from typing import Optional, Union
 
 import sympy as sp
 from lark import Token, Tree
+from sympy.core.function import AppliedUndef
 
 __all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "differentiate", "is_num",
            "is_variable", "primed", "tokens", "trees"]
@@ -79,15 +80,27 @@ def _rename_bound(e: sp.Basic, avoid: set[sp.Basic]) -> sp.Basic:
 
 def differentiate(of: sp.Expr, wrt: sp.Expr, order: int = 1) -> sp.Expr:
     """d^order(of)/d(wrt)^order; for ``wrt = s**2`` the variance is the variable: d/d(s^2) = (1/2s) d/ds."""
+    if _foreign(of, wrt):
+        return sp.Derivative(of, wrt.base if isinstance(wrt, sp.Pow) else wrt, order, evaluate=False)
     for _ in range(order):
         of = _rename_bound(of, wrt.free_symbols)
         if isinstance(wrt, sp.Pow) and wrt.exp == 2:
             of = sp.diff(of, wrt.base) / (2 * wrt.base)
         else:
             of = sp.diff(of, wrt)
-        if of.has(sp.Derivative):
+        if any(not isinstance(d.expr, AppliedUndef) for d in of.atoms(sp.Derivative)):
             raise ValueError("SymPy left the derivative unevaluated")
     return of
+
+
+def _foreign(of: sp.Expr, wrt: sp.Expr) -> bool:
+    """Does ``of`` hold an undefined function whose written arguments do not contain the variable?"""
+    node = wrt.base if isinstance(wrt, sp.Pow) else wrt
+    for f in of.atoms(AppliedUndef):
+        if not any(a.has(node) or (isinstance(node, sp.Indexed) and any(x.base == node.base for x in
+                                                                      a.atoms(sp.Indexed))) for a in f.args):
+            return True
+    return False
 
 
 def trees(node: Tree) -> list[Tree]:

@@ -21,8 +21,9 @@ Omega Pi pi ell mathcal hat bar tilde widehat widetilde overline sum prod log ln
 sqrt partial mathrm operatorname mathbb mathbbm mathds mathbf cdot times div lbrace rbrace neq ne
 coloneqq coloneq mathrel Rightarrow implies therefore Longrightarrow leq le geq ge leqslant geqslant lt gt
 quad qquad displaystyle textstyle limits nolimits left right middle big Big bigg Bigg bigl bigr Bigl Bigr
-biggl biggr Biggl Biggr bigm Bigm
+biggl biggr Biggl Biggr bigm Bigm mid
 """))
+_TRANSPOSE = re.compile(r"\^\s*\{?\s*(\\top|\\intercal|\\(mathsf|text|mathrm)\s*\{\s*T\s*\})")
 _TOKEN_NAMES = {
     "EQ": "'='", "DEFINE": "':='", "ARROW": "an implication arrow", "CMP": "an inequality", "NEQ": "'\\neq'",
     "$END": "the end of the row", "COMMA": "','", "RBRACE": "'}'", "RPAR": "')'", "RSQB": "']'",
@@ -49,6 +50,10 @@ def _precheck(span: Span) -> None:
     if depth > caps.MAX_DEPTH:
         raise ReadError(f"expression nested too deeply ({depth} levels; limit {caps.MAX_DEPTH})",
                         span.offset(where), s[max(0, where - 10): where + 10])
+    t = _TRANSPOSE.search(s)
+    if t:
+        raise ReadError("a transpose (^T) is not read yet: vectors and matrices are not supported in this version",
+                        span.offset(t.start()), t.group())
     for m in re.finditer(r"\\([a-zA-Z]+)", s):
         name = m.group(1)
         if name not in KNOWN_COMMANDS:

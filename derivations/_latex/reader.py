@@ -6,6 +6,8 @@ become ``Unreadable`` steps naming file:line:column; the other steps are still b
 """
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Optional
 import sympy as sp
 from lark import Token, Tree
 
-from .._claims import Assumptions, Claim, Unreadable, orient
+from .._claims import Assumptions, Claim, Noted, Readings, Unreadable, orient
 from .._derivation import Derivation
 from .._errors import InputError
 from . import caps
@@ -24,10 +26,12 @@ from .source import Env, Row, Source, Span, expand_macros, macro_table, read_sou
 from .steps import ChainBuilder, Elem
 from .symbols import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from .nodes import Side, atom_name
-from .transform import Transformer
+from .transform import PROBABILITY, Transformer
 
 __all__ = ["load_tex", "read_tex_string"]
 
+_DECLARATION = re.compile(r"^[ \t]*%[ \t]*(functions|variables)[ \t]*:([^\n]*)$", re.MULTILINE)
+MAX_AMBIGUOUS = 3
 _ARROW_START = re.compile(r"\s*\\(implies|Rightarrow|therefore|Longrightarrow)(?![a-zA-Z])")
 
 
@@ -58,13 +62,14 @@ def read_tex_string(text: str, source: str = "<string>") -> list[Derivation]:
 
 
 def _read(data: bytes, path: str) -> list[Derivation]:
+    from .source import LOOKED_FOR
+
     src = read_source(data, path)
     if not src.envs and not src.issues:
-        raise InputError("no environment found (looked for align, align*, equation, equation* and \\[...\\])", path)
+        raise InputError(f"no environment found (looked for {LOOKED_FOR})", path)
     if not src.envs and not any("never closed" in i.message for i in src.issues):
         notes = "; ".join(f"{src.place(i.offset)}: {i.message}" for i in src.issues)
-        raise InputError(f"no environment found (looked for align, align*, equation, equation* and \\[...\\]); "
-                         f"{notes}", path)
+        raise InputError(f"no environment found (looked for {LOOKED_FOR}); {notes}", path)
     return _FileReader(src).run()
 
 
@@ -185,6 +190,10 @@ def _letters(node: Tree) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _reading_label(functions: frozenset[str], names: list[str]) -> str:
+    return "; ".join(f"{n} is a function" if n in functions else f"{n}(...) is {n} times (...)" for n in names)
+
+
 class _FileReader:
     """Reads the environments of one file in order, sharing definitions and assumptions."""
 
@@ -197,6 +206,10 @@ class _FileReader:
         self.reported: set[int] = set()
         self._chain_cache: dict[tuple, tuple[list[tuple[list[sp.Basic], str]], Usage]] = {}
         self.assumes: list[_Assume] = []
+        self.functions: frozenset[str] = frozenset()
+        self.letters: frozenset[str] = frozenset()
+        self.ambiguous: frozenset[str] = frozenset()
+        self.declared: frozenset[str] = frozenset()
         if len(src.assumes) > caps.MAX_ASSUMES:
             off = src.assumes[caps.MAX_ASSUMES][0]
             self._issue_once(off, ReadError(f"too many '% assume:' lines (limit {caps.MAX_ASSUMES}); "
@@ -238,14 +251,20 @@ class _FileReader:
     # ------------------------------------------------------------ the file
     def run(self) -> list[Derivation]:
         out, rows = [], 0
+        envs = []
         for env in self.src.envs:
             rows += len(env.rows)
-            if rows > caps.MAX_ROWS or self.capped:
-                if not self.capped:
-                    self._issue_once(env.offset, ReadError(f"too many display rows in this file (limit "
-                                                           f"{caps.MAX_ROWS}); the rest are not read", env.offset))
+            if rows > caps.MAX_ROWS:
+                self._issue_once(env.offset, ReadError(f"too many display rows in this file (limit "
+                                                       f"{caps.MAX_ROWS}); the rest are not read", env.offset))
                 break
-            d = self._env(env)
+            envs.append(env)
+        prepared = [self._prepare(env) for env in envs]
+        self._decide_functions(prepared)
+        for env, prep in zip(envs, prepared):
+            if self.capped:
+                break
+            d = self._env(env, *prep)
             if d.steps:
                 out.append(d)
         for issue in self.src.issues:
@@ -253,9 +272,33 @@ class _FileReader:
         if self.file_issues:
             d = Derivation(f"{Path(self.src.path).name}", "problems with the file", source=self.src.path)
             for off, msg, text in sorted(self.file_issues):
-                d.add(Unreadable(msg, text), line=self._line(off))
+                d.add(Unreadable(msg, text), line=self._line(off), column=self.src.where(off)[1])
             out.insert(0, d)
         return out
+
+    def _declared(self) -> tuple[set[str], set[str]]:
+        """``% functions: f, g`` and ``% variables: e`` lines: names declared as functions, and letters."""
+        funcs: set[str] = set()
+        letters: set[str] = set()
+        for m in _DECLARATION.finditer(self.src.text):
+            names = {n.strip().lstrip("\\") for n in m.group(2).split(",") if n.strip()}
+            (funcs if m.group(1) == "functions" else letters).update(names)
+        return funcs, letters
+
+    def _decide_functions(self, prepared: list[tuple]) -> None:
+        """Rule 14 over the whole file: which names are functions, and which are read both ways."""
+        funcs, letters = self._declared()
+        one: set[str] = set()
+        many: set[str] = set()
+        plain: set[str] = set()
+        for _, _, u_rows, _ in prepared:
+            one |= u_rows.applied_one
+            many |= u_rows.applied_many
+            plain |= u_rows.plain | u_rows.family
+        self.letters = frozenset(letters)
+        self.functions = frozenset(funcs | many | ((one & PROBABILITY) - plain))
+        self.declared = frozenset(funcs)
+        self.ambiguous = frozenset(one - plain - self.functions)
 
     def _parse_rows(self, env: Env) -> list[_ParsedRow]:
         out = []
@@ -288,9 +331,10 @@ class _FileReader:
         return out
 
     def _elems(self, pr: _ParsedRow, kinds: Kinds, ranges: dict, collecting: bool,
-               usage: Optional[Usage] = None) -> list[Elem]:
+               usage: Optional[Usage] = None, reading: frozenset[str] = frozenset()) -> list[Elem]:
         assert pr.tree is not None and pr.span is not None
         t = Transformer(pr.span, kinds, pr.visible, ranges, collecting, usage)
+        t.reading = reading
         kids = pr.tree.children
         if pr.definition is not None:
             kids = kids[1:]
@@ -355,55 +399,103 @@ class _FileReader:
         return relations, statements
 
     # ------------------------------------------------------------ one display
-    def _env(self, env: Env) -> Derivation:
-        line = self._line(env.offset)
-        name = f"{Path(self.src.path).name}:{line}"
-        kind = "\\[...\\]" if env.kind == "\\[" else env.kind
-        d = Derivation(name, env.title or f"{kind} at line {line}", source=self.src.path)
+    def _prepare(self, env: Env) -> tuple:
+        """Parse a display's rows and record how its names are used (the first reading)."""
         rows = self._parse_rows(env)
         active = [a for a in self.assumes if a.offset < env.offset and a.tree is not None]
-
         u_assume, u_rows = Usage(), Usage()
         rels1, _ = self._relations(active, Kinds(), True, set(), u_assume)
         ranges1 = range_bounds(rels1)
         for pr in rows:
             if pr.tree is not None and pr.error is None:
                 self._elems(pr, Kinds(), ranges1, True, u_rows)
+        return rows, u_assume, u_rows, rels1
+
+    def _env(self, env: Env, rows: list[_ParsedRow], u_assume: Usage, u_rows: Usage,
+             rels1: list[sp.Basic]) -> Derivation:
+        line = self._line(env.offset)
+        name = f"{Path(self.src.path).name}:{line}"
+        kind = "\\[...\\]" if env.kind == "\\[" else env.kind
+        d = Derivation(name, env.title or f"{kind} at line {line}", source=self.src.path)
+        active = [a for a in self.assumes if a.offset < env.offset and a.tree is not None]
         used = set(u_rows.names())
         for r in rels1:
             if _subjects(r) & u_rows.names():
                 used |= _subjects(r)
-        kinds = decide_kinds(u_rows, u_assume, rels1, used)
-
+        kinds = dataclasses.replace(decide_kinds(u_rows, u_assume, rels1, used), functions=self.functions,
+                                    letters=self.letters, declared=self.declared)
         relations, statements = self._relations(active, kinds, False, u_rows.names())
         ranges = range_bounds(relations)
         sizes = tuple(kinds.symbol(n) for n in sorted(kinds.size))
         d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
                                     cover=tuple(dict.fromkeys(_cover(relations, ranges))),
                                     statements=tuple(dict.fromkeys(statements)))
+        d.added.extend(f"{n} takes whole-number values (compared with an index in an indicator)"
+                       for n in sorted(kinds.label))
+        amb = sorted(self.ambiguous & u_rows.applied_one)
+        if len(amb) > MAX_AMBIGUOUS:
+            shown = ", ".join(amb)
+            for pr in rows[:1]:
+                self._emit(d, Unreadable(f"{self._message(ReadError('', pr.row.offset))}too many names written "
+                                         f"like functions without a declaration ({shown}); declare "
+                                         f"'% functions: ...' or write products with \\cdot"), "", pr.row.offset,
+                           rows)
+            return d
+        subsets = [frozenset(c) for k in range(len(amb) + 1) for c in itertools.combinations(amb, k)]
+        runs = [self._build(rows, kinds, ranges, env, reading) for reading in subsets]
+        if len({len(r) for r in runs}) > 1:
+            for claim, by, off in runs[0]:
+                self._emit(d, Unreadable(f"{self.src.place(off)}: the readings of {', '.join(amb)}(...) as "
+                                         "functions and as products give different steps; declare "
+                                         "'% functions: ...' or write products with \\cdot"), by, off, rows)
+            return d
+        index = {sub: n for n, sub in enumerate(subsets)}
+        for k, (claim, by, off) in enumerate(runs[0]):
+            claims = [r[k][0] for r in runs]
+            if all(c == claims[0] for c in claims[1:]):
+                self._emit(d, claim, by, off, rows)
+                continue
+            rel = [n for n in amb if any(claims[index[s]] != claims[index[s ^ {n}]] for s in subsets)]
+            mine = [sub for sub in subsets if sub <= set(rel)]
+            labels = [_reading_label(sub, rel) for sub in mine]
+            names = ", ".join(rel)
+            settle = (f"Declare '% functions: {names}' if {'they are functions' if len(rel) > 1 else 'it is a function'}"
+                      ", or write the product with \\cdot.")
+            self._emit(d, Readings(tuple(zip(labels, [claims[index[sub]] for sub in mine])), settle), by, off, rows)
+        return d
+
+    def _emit(self, d: Derivation, claim: Claim, by: str, offset: int, rows: list[_ParsedRow]) -> None:
+        if self.steps >= caps.MAX_STEPS:
+            if not self.capped:
+                self.capped = True
+                d.add(Unreadable(f"{self.src.place(offset)}: too many steps in this file (limit "
+                                 f"{caps.MAX_STEPS}); the rest are not read"), line=self._line(offset))
+            return
+        self.steps += 1
+        row = max((pr.row for pr in rows if pr.row.offset <= offset), key=lambda r: r.offset, default=None)
+        text = " ".join(row.math.s.split()) if row is not None else ""
+        kind = claim.kind if isinstance(claim, Noted) else "claim"
+        d.add(claim, by=by, line=self._line(offset), text=text, kind=kind, column=self.src.where(offset)[1])
+
+    def _build(self, rows: list[_ParsedRow], kinds: Kinds, ranges: dict, env: Env,
+               reading: frozenset[str]) -> list[tuple[Claim, str, int]]:
+        """The display's steps under one reading of rule 14 (the names in ``reading`` are functions)."""
+        out: list[tuple[Claim, str, int]] = []
 
         def emit(claim: Claim, by: str, offset: int) -> None:
-            if self.steps >= caps.MAX_STEPS:
-                if not self.capped:
-                    self.capped = True
-                    d.add(Unreadable(f"{self.src.place(offset)}: too many steps in this file (limit "
-                                     f"{caps.MAX_STEPS}); the rest are not read"), line=self._line(offset))
-                return
-            self.steps += 1
-            d.add(claim, by=by, line=self._line(offset))
+            out.append((claim, by, offset))
 
         def unreadable(e: ReadError, by: str = "") -> None:
             off = e.offset if e.offset is not None else env.offset
             emit(Unreadable(self._message(e), e.text), by, off)
 
         builder = ChainBuilder(emit, unreadable)
-        u_final = Usage()
         for pr in rows:
             if pr.error is not None or pr.tree is None:
                 builder.broken(bool(_ARROW_START.match(pr.row.math.s)))
                 unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
                 continue
-            elems = self._elems(pr, kinds, ranges, False, u_final)
+            elems = self._elems(pr, kinds, ranges, False, Usage(), reading)
             if pr.definition is not None:
                 body = elems[0]
                 if isinstance(body.value, ReadError):
@@ -415,28 +507,4 @@ class _FileReader:
             else:
                 builder.row(elems, pr.row.by)
         builder.finish()
-        self._context_assumptions(d, kinds, u_final)
-        return d
-
-    @staticmethod
-    def _context_assumptions(d: Derivation, kinds: Kinds, usage: Usage) -> None:
-        """What the notation itself implies: limits in order; labels compared with k in 1..K are in 1..K."""
-        a = d.assumptions
-        stated = {str(x.base.label) for r in a.relations for x in (getattr(r, "lhs", None), getattr(r, "rhs", None))
-                  if isinstance(x, sp.Indexed)}
-        extra, notes = [], []
-        for name, (elem, lo, hi, partner) in sorted(usage.label_ranges.items()):
-            if name not in kinds.label or name in stated:
-                continue
-            if not all((b.is_Integer or (isinstance(b, sp.Symbol) and b.is_integer)) for b in (lo, hi)):
-                continue
-            extra += [sp.Le(lo, elem, evaluate=False), sp.Le(elem, hi, evaluate=False)]
-            notes.append(f"{lo} <= {elem} <= {hi} (a label compared with {partner})")
-        for lo, hi in dict.fromkeys(usage.limit_pairs):
-            if not (lo.free_symbols | hi.free_symbols) or sp.Le(lo, hi) in (sp.true, sp.false):
-                continue
-            extra.append(sp.Le(lo, hi, evaluate=False))
-            notes.append(f"{lo} <= {hi} (limits of a sum or product)")
-        if extra:
-            d.assumptions = Assumptions(a.sizes, a.relations + tuple(extra), a.cover, a.statements + tuple(notes),
-                                        a.size_range)
+        return out

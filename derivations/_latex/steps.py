@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 import sympy as sp
 
-from .._claims import Claim, DerivativeOf, Equal, Solves
+from .._claims import Claim, DerivativeOf, Equal, Noted, Solves
 from .caps import ReadError
 from .nodes import DerivSide, Side, differentiate, is_variable
 
@@ -69,6 +69,13 @@ def _unhat(v: sp.Expr, premises: list[_Premise]) -> sp.Expr:
     return v
 
 
+def other_side(p: "_Pending") -> sp.Expr:
+    """The left side of ``X = 0`` in a chain that started from a derivative."""
+    if isinstance(p.left, DerivSide):
+        raise ValueError("a derivative")
+    return p.left
+
+
 def _mentions(e: sp.Expr, var: sp.Expr) -> bool:
     """Does ``e`` contain the variable (for an element, any element of its family)?"""
     node = var.base if isinstance(var, sp.Pow) else var
@@ -88,6 +95,8 @@ class ChainBuilder:
         self.pending: Optional[_Pending] = None
         self.premises: list[_Premise] = []
         self.arrow: Optional[tuple[int, str]] = None
+        self.condition: list[_Premise] = []
+        self.head_deriv = False
 
     # ------------------------------------------------------------ claims
     def _effective(self, d: DerivSide) -> sp.Expr:
@@ -114,12 +123,22 @@ class ChainBuilder:
 
     # ------------------------------------------------------------ state
     def flush(self) -> None:
-        """The pending equation is not a premise after all: claim it (or report a lone arrow)."""
+        """The pending equation is not a premise after all: claim it, or note it as a condition (rule 6)."""
         p, self.pending = self.pending, None
         if p is None:
             return
         if p.intermediate:
             self._orphan_premises()
+            return
+        deriv = p.left if isinstance(p.left, DerivSide) else p.right if isinstance(p.right, DerivSide) else None
+        other = p.left if deriv is not None and deriv is p.right else p.right
+        if not isinstance(other, DerivSide) and other == 0 and (deriv is not None or self.head_deriv):
+            try:
+                lhs = differentiate(deriv.of, deriv.wrt, deriv.order) if deriv is not None else other_side(p)
+            except (ValueError, TypeError, NotImplementedError):
+                lhs = None
+            self.emit(Noted("condition"), p.by, p.offset)
+            self.condition = [_Premise(lhs, sp.S.Zero, p.offset, p.by)] if lhs is not None else []
             return
         self._safe_emit(lambda: self._claim(p.left, p.right), p.by, p.offset)
 
@@ -148,6 +167,37 @@ class ChainBuilder:
 
     # ------------------------------------------------------------ rows
     def row(self, elems: list[Elem], by: str) -> None:
+        if elems and elems[0].rel is None and not isinstance(elems[0].value, ReadError):
+            self.finish()
+            if self.condition and self._solving_row(elems, by):
+                return
+            self.condition = []
+            self.head_deriv = isinstance(elems[0].value, DerivSide)
+        self._row(elems, by)
+
+    def _solving_row(self, elems: list[Elem], by: str) -> bool:
+        """``v = R`` after a condition (with or without an arrow) claims that R solves it (rule 6)."""
+        if len(elems) < 2 or elems[1].rel != "EQ" or isinstance(elems[1].value, ReadError):
+            return False
+        v, value = elems[0].value, elems[1].value
+        if isinstance(v, DerivSide) or isinstance(value, DerivSide):
+            return False
+        if not is_variable(v) and is_variable(value):
+            v, value = value, v
+        if not is_variable(v):
+            return False
+        var = _unhat(v, self.condition)
+        mentioned = [q for q in self.condition if _mentions(q.lhs - q.rhs, var)]
+        if not mentioned:
+            return False
+        for q in mentioned:
+            self.emit(Solves(var, value, q.lhs, q.rhs), by, elems[1].rel_offset)
+        self.cur = elems[1].value
+        self.head_deriv = False
+        self._row(elems[2:], by)
+        return True
+
+    def _row(self, elems: list[Elem], by: str) -> None:
         for e in elems:
             if isinstance(e.value, ReadError):
                 if e.rel == "ARROW":
@@ -196,6 +246,8 @@ class ChainBuilder:
                 self.premises.append(_Premise(lhs, sp.S.Zero, e.rel_offset, by))
             else:
                 self.premises.append(_Premise(left, right, e.rel_offset, by))  # type: ignore[arg-type]
+            self.emit(Noted("condition" if isinstance(left, DerivSide) and right == 0 else "premise"), p.by,
+                      p.offset)
         except (ValueError, TypeError, NotImplementedError) as exc:
             self.unreadable(ReadError(f"cannot read the equation before the implication: {exc}", e.rel_offset), by)
             self.premises = []

@@ -11,9 +11,9 @@ from typing import Any
 import sympy as sp
 from lark import Tree
 
-from .._claims import orient
+from .._assume import positive_targets, range_bounds
 
-__all__ = ["Definition", "Definitions", "Kinds", "Usage", "decide_kinds"]
+__all__ = ["Definition", "Definitions", "Kinds", "Usage", "decide_kinds", "range_bounds"]
 
 
 @dataclass
@@ -27,6 +27,9 @@ class Usage:
     bare: set[str] = field(default_factory=set)
     label_ranges: dict[str, tuple[sp.Indexed, sp.Expr, sp.Expr, str]] = field(default_factory=dict)
     limit_pairs: list[tuple[sp.Expr, sp.Expr]] = field(default_factory=list)
+    applied_one: set[str] = field(default_factory=set)
+    applied_many: set[str] = field(default_factory=set)
+    plain: set[str] = field(default_factory=set)
 
     def names(self) -> set[str]:
         return self.index | self.upper | self.label | self.family | self.bare
@@ -42,6 +45,9 @@ class Kinds:
     positive: frozenset[str] = frozenset()
     positive_family: frozenset[str] = frozenset()
     family: frozenset[str] = frozenset()
+    functions: frozenset[str] = frozenset()
+    letters: frozenset[str] = frozenset()
+    declared: frozenset[str] = frozenset()
 
     def symbol(self, name: str) -> sp.Symbol:
         if name in self.size:
@@ -58,40 +64,6 @@ class Kinds:
         if name in self.positive_family:
             return sp.IndexedBase(name, positive=True)
         return sp.IndexedBase(name, real=True)
-
-
-def positive_targets(relations: list[sp.Basic]) -> tuple[set[str], set[str]]:
-    """Names of symbols and of families that the relations make positive (``x > 0``, ``s_i \\geq 1``)."""
-    names: set[str] = set()
-    fams: set[str] = set()
-    for r in relations:
-        o = orient(r)
-        if o is None:
-            continue
-        big, small, strict = o
-        if not (small.is_number and small.is_real and (small > 0 or (strict and small == 0))):
-            continue
-        if isinstance(big, sp.Symbol):
-            names.add(big.name)
-        elif isinstance(big, sp.Indexed) and all(isinstance(i, sp.Symbol) for i in big.indices):
-            fams.add(str(big.base.label))
-    return names, fams
-
-
-def range_bounds(relations: list[sp.Basic]) -> dict[str, tuple[sp.Expr, sp.Expr]]:
-    """``name -> (lo, hi)`` for bare symbols with both an integer-style lower and upper bound."""
-    lows: dict[str, sp.Expr] = {}
-    highs: dict[str, sp.Expr] = {}
-    for r in relations:
-        o = orient(r)
-        if o is None:
-            continue
-        big, small, strict = o
-        if isinstance(big, sp.Symbol):
-            lows[big.name] = small + 1 if strict else small
-        if isinstance(small, sp.Symbol):
-            highs[small.name] = big - 1 if strict else big
-    return {n: (lows[n], highs[n]) for n in lows if n in highs}
 
 
 def decide_kinds(rows: Usage, assumed: Usage, relations: list[sp.Basic], used: set[str]) -> Kinds:

@@ -19,7 +19,9 @@ from .caps import ReadError
 from .nodes import GROUPS, DerivSide, Side, Val, atom_name, differentiate, is_num, primed, tokens, trees
 from .symbols import Definition
 
-__all__ = ["Transformer"]
+__all__ = ["PROBABILITY", "Transformer"]
+
+PROBABILITY = frozenset({"p", "P", "q", "Pr"})
 
 
 class Transformer(AtomReader):
@@ -123,6 +125,12 @@ class Transformer(AtomReader):
         if val.kind == "name":
             d = self.defs.get(val.name)
             nxt = self._group_after(rest)
+            if d is None and nxt is not None and nxt.data in ("paren", "scripted") and val.name not in self.bindings:
+                applied = self._application(val.name, nxt, rest[0], it)
+                if applied is not None:
+                    return Val("other", applied), 2
+            elif d is None:
+                self.usage.plain.add(val.name)
             if d is not None and d.kind == "func" and nxt is not None and nxt.data == "paren":
                 args = [self.value(e) for e in trees(nxt)]
                 if len(args) != len(d.params):
@@ -137,6 +145,58 @@ class Transformer(AtomReader):
         if val.kind == "group" and len(val.args) > 1:
             raise self.error("a list (a, b) is read only as the arguments of a defined function", it)
         return val, 1
+
+    def _application(self, name: str, nxt: Tree, post: Tree, head: Tree) -> Optional[sp.Expr]:
+        """``name(args)`` with no definition: an application (several arguments, a declared function, or the
+        function reading of rule 14), or None for the product reading ``name`` times ``(arg)``."""
+        grp = post.children[0] if nxt.data == "scripted" else nxt
+        if grp.data != "paren":
+            return None
+        exprs = trees(grp)
+        seps = [t.type for t in tokens(grp)]
+        many = len(exprs) > 1
+        (self.usage.applied_many if many else self.usage.applied_one).add(name)
+        if not many and name not in self.kinds.functions and name not in self.reading:
+            return None
+        if name == "e" and "e" not in self.kinds.letters:
+            raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", head)
+        if (name in PROBABILITY or "MID" in seps) and name not in self.kinds.declared:
+            raise self.error(f"{name}(...) as a probability or density is not read yet (the product rule and "
+                             "marginalisation of rule 16 are a later version); declare '% functions: "
+                             f"{name}' to read it as an arbitrary function", head)
+        args = [self.value(e) for e in exprs]
+        fname = name
+        for sep, tag in (("MID", "|"), ("SEMI", ";")):
+            if sep in seps:
+                fname = f"{name}{tag}{seps.index(sep) + 1}"
+                break
+        value = sp.Function(fname)(*args)
+        if nxt.data == "scripted":
+            scripts = post.children[1:]
+            if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
+                    or self._sample(scripts[0]) is not None:
+                raise self.error(f"{name}(...) may be followed only by a power", post)
+            self._no_transpose(scripts[0])
+            value = self._pow(value, self._bound(trees(scripts[0])[0]), scripts[0])
+        return value
+
+    def _no_transpose(self, sup: Tree) -> None:
+        """``^T`` and ``^{T}`` are transposes (rule 13), never powers; they are not read yet."""
+        b = trees(sup)[0]
+        inner = b.children[0] if b.children else None
+        letter = None
+        if isinstance(inner, Tree) and inner.data == "simple":
+            letter = str(inner.children[0])
+        elif isinstance(inner, Tree) and inner.data == "expr":
+            kids = trees(inner)
+            if len(kids) == 1 and kids[0].data == "term" and len(kids[0].children) == 1:
+                it = kids[0].children[0]
+                if it.data == "postfix" and len(it.children) == 1 and isinstance(it.children[0], Tree) \
+                        and it.children[0].data == "letter":
+                    letter = str(it.children[0].children[0])
+        if letter == "T":
+            raise self.error("a transpose (^T) is not read yet: vectors and matrices are not supported in this "
+                             "version", sup)
 
     def _applied_power(self, d: Definition, post: Tree, head: Tree) -> sp.Expr:
         """``f(x)^2`` for a defined function f: the power of the value, (f(x))^2."""
@@ -266,6 +326,10 @@ class Transformer(AtomReader):
     def _bare(self, name: str, node: Union[Tree, Token]) -> sp.Expr:
         if name in self.bindings:
             return self.bindings[name]
+        if name == "e" and "e" not in self.kinds.letters:
+            if self.mode in ("index", "upper"):
+                raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
+            return sp.E
         d = self.defs.get(name)
         if d is not None and d.kind in ("bare", "func"):
             args = [self._bare(p, node) for p in d.params] if d.kind == "func" else []
@@ -282,6 +346,8 @@ class Transformer(AtomReader):
         return sym
 
     def _element(self, name: str, indices: list[sp.Expr], node: Tree) -> sp.Expr:
+        if name == "e" and "e" not in self.kinds.letters:
+            raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
         if name in self.bindings:
             raise self.error(f"parameter {name} is used with an index", node)
         d = self.defs.get(name)
@@ -321,12 +387,14 @@ class Transformer(AtomReader):
             raise self.error("double subscript or superscript", t)
         sub = subs[0] if subs else None
         sup = sups[0] if sups else None
+        if sup is not None:
+            self._no_transpose(sup)
         name = atom_name(atom)
         sample = self._sample(sup) if sup is not None else None
         if atom.data == "pi" and (sub is not None or sample is not None):
             name = "pi"
         if name is not None:
-            if name == "e" and sup is not None and sub is None:
+            if name == "e" and sup is not None and sub is None and "e" not in self.kinds.letters:
                 val: sp.Expr = sp.exp(self._bound(trees(sup)[0]))
             else:
                 if sample is not None or sub is not None:
@@ -408,7 +476,7 @@ class Transformer(AtomReader):
                         digits = str(atom.children[0])
                         if not digits.isdigit():
                             raise self.error("an index must be a whole number", it)
-                        out.extend(sp.Integer(int(c)) for c in digits)
+                        out.append(sp.Integer(int(digits)))
                     else:
                         out.append(self.materialize(self._fold([it])))
                 return out
@@ -418,7 +486,7 @@ class Transformer(AtomReader):
                     digits = str(atom.children[0])
                     if not digits.isdigit():
                         raise self.error("an index must be a whole number", atom)
-                    return [sp.Integer(int(c)) for c in digits]
+                    return [sp.Integer(int(digits))]
         return [self.value(e)]
 
     def _pow(self, base: sp.Expr, exp: sp.Expr, node: Tree) -> sp.Expr:
