@@ -234,9 +234,8 @@ def _hints(exprs: list[sp.Expr]) -> list[tuple[sp.Symbol, sp.Expr]]:
                         poly = sp.Poly(g, s)
                     except sp.PolynomialError:
                         continue
-                    if poly.degree() == 1 and poly.coeffs()[0].is_Rational and poly.coeffs()[-1].is_Rational:
-                        out.append((s, -poly.coeffs()[-1] / poly.coeffs()[0] if len(poly.coeffs()) > 1
-                                    else sp.S.Zero))
+                    if 1 <= poly.degree() <= 2 and all(c.is_Rational for c in poly.all_coeffs()):
+                        out.extend((s, r) for r in sp.roots(poly, filter="R"))
     return out[:8]
 
 

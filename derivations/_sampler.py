@@ -99,9 +99,9 @@ class Instantiation:
         lo = max((v for v in (self._num(x, a) for x in lows) if v is not None), default=None)
         hi = min((v for v in (self._num(x, a) for x in highs) if v is not None), default=None)
         if a.is_integer:
-            base_lo = 1 if positive else (0 if nonneg else -6)
+            base_lo = 1 if positive else (0 if nonneg else -4)
             lo_i = int(sp.ceiling(lo)) if lo is not None else base_lo
-            hi_i = int(sp.floor(hi)) if hi is not None else lo_i + 8
+            hi_i = int(sp.floor(hi)) if hi is not None else lo_i + 12
             return sp.Integer(self.rng.randint(lo_i, max(lo_i, hi_i)))
         num = sp.Rational(self.rng.randint(1, 97), self.rng.randint(1, 13))
         if lo is not None and hi is not None:
