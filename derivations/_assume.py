@@ -14,10 +14,11 @@ import sympy as sp
 from sympy import Indexed, IndexedBase
 
 from ._claims import Assumptions, orient
-from ._evaluate import Undefined, evaluate
+from ._evaluate import OutOfRange, Undefined, evaluate
 from ._normalize import Context, normalize
 
-__all__ = ["added", "bounds", "context", "inconsistent", "positive_targets", "range_bounds", "violated"]
+__all__ = ["added", "bounds", "context", "inconsistent", "point_symbols", "positive_targets", "range_bounds",
+           "violated"]
 
 MAX_INSTANCES = 400
 
@@ -110,12 +111,30 @@ def range_bounds(relations: list[sp.Basic]) -> dict[str, tuple[sp.Expr, sp.Expr]
 # ---------------------------------------------------------------- points
 
 
+def point_symbols(r: sp.Basic) -> set[sp.Basic]:
+    """The symbols a relation needs values for: not the index symbols of an indexed (family-wide) one."""
+    bound = {lim[0] for x in r.atoms(sp.Sum, sp.Product) for lim in x.limits}
+    inside = {s for x in r.atoms(Indexed) for i in x.indices for s in i.free_symbols}
+    plain = {s for s in r.free_symbols if isinstance(s, sp.Symbol)}
+    only_inside = {s for s in plain if s in inside and not _outside_indexed(r, s)}
+    return (plain - only_inside - bound) | {x.base for x in r.atoms(Indexed)}
+
+
+def _outside_indexed(e: sp.Basic, s: sp.Symbol) -> bool:
+    if isinstance(e, Indexed):
+        return False
+    if e == s:
+        return True
+    return any(_outside_indexed(a, s) for a in e.args)
+
+
 def _family_indices(r: sp.Basic, sizes: set[sp.Basic]) -> list[sp.Symbol]:
     """The index symbols over which an indexed relation holds for every value (``i`` in ``sigma_i > 0``)."""
     out: set[sp.Symbol] = set()
+    bound = {lim[0] for x in r.atoms(sp.Sum, sp.Product) for lim in x.limits}
     for x in r.atoms(Indexed):
         for i in x.indices:
-            if isinstance(i, sp.Symbol) and i not in sizes:
+            if isinstance(i, sp.Symbol) and i not in sizes and i not in bound and not _outside_indexed(r, i):
                 out.add(i)
     return sorted(out, key=lambda s: s.name)
 
@@ -159,6 +178,8 @@ def violated(a: Assumptions, ints: dict[sp.Basic, int], labels: dict[IndexedBase
                 local = {**ints, **binding}
                 try:
                     v = evaluate(r, local, labels, lookup)
+                except OutOfRange:
+                    continue  # an index value past the family's end: no element to constrain
                 except (Undefined, ZeroDivisionError, TypeError, ValueError):
                     return str(r)
                 if v != sp.true:

@@ -14,7 +14,7 @@ import sympy as sp
 from sympy import Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
-__all__ = ["MAX_TERMS", "Undefined", "derivative_app", "evaluate", "structure"]
+__all__ = ["MAX_TERMS", "OutOfRange", "Undefined", "derivative_app", "evaluate", "structure"]
 
 MAX_TERMS = 40_000
 
@@ -23,6 +23,10 @@ Lookup = Callable[[sp.Basic], sp.Expr]
 
 class Undefined(ArithmeticError):
     """The expression has no value at this point (a division by zero, a range too long, ...)."""
+
+
+class OutOfRange(Undefined):
+    """A label element past the end of its family (``y_5`` when there are 4 samples)."""
 
 
 class _Run:
@@ -50,7 +54,7 @@ class _Run:
                 vals = self.labels[base]
                 n = int(idx[0])
                 if not 1 <= n <= len(vals):
-                    raise Undefined(f"label {base.label}[{n}] is outside 1..{len(vals)}")
+                    raise OutOfRange(f"label {base.label}[{n}] is outside 1..{len(vals)}")
                 return sp.Integer(vals[n - 1])
             el = base[idx]
             if self.lookup and all(i.is_Integer for i in idx):

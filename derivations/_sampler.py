@@ -16,7 +16,7 @@ import sympy as sp
 from sympy import Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
-from ._assume import bounds, violated
+from ._assume import bounds, point_symbols, violated
 from ._claims import Assumptions
 from ._evaluate import derivative_app
 
@@ -163,7 +163,9 @@ class Instantiation:
             for x in e.atoms(sp.Sum, sp.Product):
                 for _, lo, hi in x.limits:
                     free |= lo.free_symbols | hi.free_symbols
-        out = {str(k): str(v) for k, v in self.ints.items() if k in free}
+        for r in self.assumptions.relations:
+            free |= point_symbols(r)
+        out = {str(k): str(v) for k, v in self.ints.items() if k in free or k in self.assumptions.sizes}
         for base, vals in self.labels.items():
             for n, v in enumerate(vals, 1):
                 out[_show(base[n])] = str(v)
@@ -239,9 +241,12 @@ class Sampler:
     def draw(self, exprs: list[sp.Expr], tries: int = 200) -> Instantiation:
         free: set[sp.Basic] = set()
         bases: set[IndexedBase] = set()
-        for e in list(exprs) + list(self.a.relations):
+        for e in exprs:
             free |= e.free_symbols
             bases |= e.atoms(IndexedBase)
+        for r in self.a.relations:
+            free |= point_symbols(r)
+            bases |= r.atoms(IndexedBase)
         free -= {b.label for b in bases}
         free |= bases
         fixed = self.count if self.count < 3 else None

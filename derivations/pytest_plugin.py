@@ -25,9 +25,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="time budget per step (default 10)")
     group.addoption("--derivations-strict", action="store_true", default=None,
                     help="require proved; supported steps fail")
+    group.addoption("--derivations-points", default=None, metavar="N",
+                    help="random exact points for a numeric check (at least 8; default 24)")
+    group.addoption("--derivations-seed", default=None, metavar="N", help="seed of the random points (default 0)")
     parser.addini("derivations", type="linelist", default=[], help="globs of derivation files to collect")
     parser.addini("derivations_budget", default="10", help="time budget per step in seconds")
     parser.addini("derivations_strict", type="bool", default=False, help="require proved; supported fails")
+    parser.addini("derivations_points", default="24", help="random exact points for a numeric check (at least 8)")
+    parser.addini("derivations_seed", default="0", help="seed of the random points")
+
+
+def _whole(config: pytest.Config, name: str, least: int) -> int:
+    """An integer option (command line first, then ini), or a usage error naming it and its value."""
+    opt = config.getoption(name)
+    text = str(opt if opt is not None else config.getini(name))
+    if not text.strip().isdigit() or int(text) < least:
+        raise pytest.UsageError(f"{name.replace('_', '-')}: {text!r} is not a whole number of at least {least}")
+    return int(text)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _globs(config):
+        _whole(config, "derivations_points", 8)
+        _whole(config, "derivations_seed", 0)
 
 
 def _globs(config: pytest.Config) -> list[str]:
@@ -89,9 +109,12 @@ class DerivationItem(pytest.Item):
         from derivations._kernel import check_step
 
         step = self.derivation.steps[self.index - 1]
-        result = check_step(step, self.derivation.assumptions, self.index, budget=self._budget(), seed=self.index)
+        points = _whole(self.config, "derivations_points", 8)
+        seed = _whole(self.config, "derivations_seed", 0)
+        result = check_step(step, self.derivation.assumptions, self.index, budget=self._budget(), points=points,
+                            seed=seed + self.index)
         strict = self.config.getoption("derivations_strict") or self.config.getini("derivations_strict")
-        ok = ("proved",) if strict else ("proved", "supported")
+        ok = ("proved", "noted") if strict else ("proved", "supported", "noted")
         self.user_properties.append(("verdict", result.verdict))
         if result.verdict not in ok:
             raise StepNotAccepted(result.describe(str(self.path.name)))

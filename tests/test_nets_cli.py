@@ -113,4 +113,4 @@ def test_check_claims_file_json():
 def test_check_alexnet_builtin_runs_proofs_and_numeric_checks():
     r = run("check", "alexnet", "--numeric-samples", "8")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.splitlines()[-1] == "45 steps: 42 proved, 3 supported, 0 refuted, 0 unknown, 0 error"
+    assert r.stdout.splitlines()[-1] == "45 steps: 42 proved, 3 supported, 0 refuted, 0 unknown, 0 error (seed 0)"

@@ -103,13 +103,32 @@ def test_assert_proved_helper():
 def test_slips_example_fails_at_exactly_the_slips(pytester: pytest.Pytester):
     _copy_example(pytester, "gnb_with_slips.tex")
     result = pytester.runpytest_subprocess("--derivations", "*.tex", "-q")
-    result.assert_outcomes(failed=8, passed=9)
+    result.assert_outcomes(failed=8, passed=13)  # 9 accepted steps and 4 noted rows (premises, conditions)
     out = result.stdout.str()
     failed = sorted({int(line.split("line ")[1].split()[0]) for line in out.splitlines()
                      if line.startswith("FAILED gnb_with_slips.tex::line ")})
     assert failed == [20, 30, 39, 50, 64, 68, 77, 91]
     assert "gnb_with_slips.tex:68: refuted (the class mean (slip: N for N_k))" in out
     assert "counterexample:" in out
+
+
+@pytest.mark.parametrize("args, needle", [
+    pytest.param(["--derivations-points", "1"], "derivations-points: '1' is not a whole number of at least 8",
+                 id="points-below-eight"),
+    pytest.param(["--derivations-seed", "x"], "derivations-seed: 'x'", id="seed-not-a-number"),
+])
+def test_bad_plugin_numbers_are_usage_errors(pytester: pytest.Pytester, args, needle):
+    _copy_example(pytester, "gnb_with_slips.tex")
+    result = pytester.runpytest_subprocess("--derivations", "*.tex", "-q", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert needle in result.stderr.str()
+
+
+def test_seed_option_reaches_the_kernel(pytester: pytest.Pytester):
+    pytester.makefile(".tex", one="\\begin{align} (x+1)^2 &= x^2 + 2x + 1 \\end{align}\n")
+    result = pytester.runpytest_subprocess("--derivations", "*.tex", "-q", "--derivations-seed", "7",
+                                           "--derivations-points", "8")
+    result.assert_outcomes(passed=1)
 
 
 def test_correct_example_is_collected_by_this_projects_ini(pytestconfig):

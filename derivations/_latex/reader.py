@@ -386,16 +386,27 @@ class _FileReader:
                    usage: Optional[Usage] = None) -> tuple[list[sp.Basic], list[str]]:
         relations: list[sp.Basic] = []
         statements: list[str] = []
+        all_chains: list[tuple[list[sp.Basic], str]] = []
         for a in active:
             chains, seen = self._chains(a, kinds, collecting)
             if usage is not None:
                 for name in ("index", "upper", "label", "family", "bare"):
                     getattr(usage, name).update(getattr(seen, name))
-            for rels, text in chains:
-                keep = rels if collecting else [r for r in rels if _subjects(r) & used]
-                if keep:
-                    relations.extend(keep)
-                    statements.append(text)
+            all_chains.extend(chains)
+        reach = set(used)
+        changed = not collecting
+        while changed:  # a relation about a used name brings in what it relates it to, whole chains at once
+            changed = False
+            for rels, _ in all_chains:
+                subj = set().union(*(_subjects(r) for r in rels)) if rels else set()
+                if subj & reach and not subj <= reach:
+                    reach |= subj
+                    changed = True
+        for rels, text in all_chains:
+            keep = rels if collecting or set().union(*(_subjects(r) for r in rels)) & reach else []
+            if keep:
+                relations.extend(keep)
+                statements.append(text)
         return relations, statements
 
     # ------------------------------------------------------------ one display
