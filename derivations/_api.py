@@ -54,9 +54,10 @@ def load(target: Union[str, Path], numeric_samples: int = 0) -> list[Derivation]
 
 
 def check_path(target: Union[str, Path], budget: float = DEFAULT_BUDGET, points: int = DEFAULT_POINTS,
-               numeric_samples: int = 0) -> Report:
-    """Load and check; the report's verdicts come from the kernel."""
-    return Report([check_derivation(d, budget=budget, points=points) for d in load(target, numeric_samples)])
+               numeric_samples: int = 0, seed: int = 0) -> Report:
+    """Load and check; the report's verdicts come from the kernel (``seed`` makes the random points)."""
+    return Report([check_derivation(d, budget=budget, points=points, seed=seed)
+                   for d in load(target, numeric_samples)], seed=seed)
 
 
 def count_network(target: Union[str, Path], overrides: Sequence[str] = (), convention: str = "sheet") -> Any:
@@ -78,8 +79,15 @@ def count_network(target: Union[str, Path], overrides: Sequence[str] = (), conve
     return count(spec, convention)
 
 
-def check_tex(text: str, source: str = "<string>", budget: float = DEFAULT_BUDGET) -> Report:
-    """Check LaTeX derivations given as a string (for notebooks); unreadable rows are ``error`` steps."""
+def check_tex(text: str, source: str = "<string>", budget: float = DEFAULT_BUDGET, points: int = DEFAULT_POINTS,
+              seed: int = 0) -> Report:
+    """Check LaTeX derivations given as a string (for notebooks); unreadable rows are ``error`` steps.
+
+    >>> r = check_tex(r"\\[ \\sum_{i=1}^{N}\\sum_{j=i}^{N} 1 = N^2 \\]")
+    >>> r.steps[0].verdict, r.steps[0].detail, r.steps[0].counterexample
+    ('refuted', 'sides differ: 3 vs 4', {'N': '2'})
+    """
     from ._latex import read_tex_string
 
-    return Report([check_derivation(d, budget=budget) for d in read_tex_string(text, source)])
+    return Report([check_derivation(d, budget=budget, points=points, seed=seed)
+                   for d in read_tex_string(text, source)], seed=seed)

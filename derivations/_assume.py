@@ -17,7 +17,7 @@ from ._claims import Assumptions, orient
 from ._evaluate import OutOfRange, Undefined, evaluate
 from ._normalize import Context, normalize
 
-__all__ = ["added", "bounds", "context", "inconsistent", "point_symbols", "positive_targets", "range_bounds",
+__all__ = ["added", "bounds", "context", "covers", "inconsistent", "point_symbols", "positive_targets", "range_bounds",
            "violated"]
 
 MAX_INSTANCES = 400
@@ -106,6 +106,33 @@ def range_bounds(relations: list[sp.Basic]) -> dict[str, tuple[sp.Expr, sp.Expr]
         if isinstance(small, sp.Symbol):
             highs[small.name] = big - 1 if strict else big
     return {n: (lows[n], highs[n]) for n in lows if n in highs}
+
+
+# ---------------------------------------------------------------- covers
+
+
+def covers(relations: list[sp.Basic], ranges: dict[str, tuple[sp.Expr, sp.Expr]]) -> list[tuple]:
+    """``sum_m 1[y^(m) = k] >= 1`` with ``1 <= k <= K``: every class 1..K appears among y[1..N]."""
+    out = []
+    for r in relations:
+        o = orient(r)
+        if o is None:
+            continue
+        big, small, strict = o
+        if not (small == 1 or (strict and small == 0)):
+            continue
+        if not (isinstance(big, sp.Sum) and len(big.limits) == 1 and isinstance(big.function, sp.KroneckerDelta)):
+            continue
+        m, lo, hi = big.limits[0]
+        a, b = big.function.args
+        if isinstance(b, sp.Indexed):
+            a, b = b, a
+        if not (isinstance(a, sp.Indexed) and a.indices == (m,) and isinstance(b, sp.Symbol) and lo == 1):
+            continue
+        rng = ranges.get(b.name)
+        if rng is not None and rng[0] == 1 and isinstance(rng[1], sp.Symbol) and isinstance(hi, sp.Symbol):
+            out.append((a.base, rng[1], hi))
+    return out
 
 
 # ---------------------------------------------------------------- points

@@ -16,7 +16,8 @@ from typing import Optional
 import sympy as sp
 from lark import Token, Tree
 
-from .._claims import Assumptions, Claim, Noted, Readings, Unreadable, orient
+from .._assume import covers
+from .._claims import Assumptions, Claim, Noted, Readings, Unreadable
 from .._derivation import Derivation
 from .._errors import InputError
 from . import caps
@@ -104,30 +105,6 @@ def _subjects(e: sp.Basic) -> set[str]:
     out: set[str] = set()
     for a in e.args:
         out |= _subjects(a)
-    return out
-
-
-def _cover(relations: list[sp.Basic], ranges: dict[str, tuple[sp.Expr, sp.Expr]]) -> list[tuple]:
-    """``sum_m 1[y^(m) = k] >= 1`` with ``1 <= k <= K``: every class 1..K appears among y[1..N]."""
-    out = []
-    for r in relations:
-        o = orient(r)
-        if o is None:
-            continue
-        big, small, strict = o
-        if not (small == 1 or (strict and small == 0)):
-            continue
-        if not (isinstance(big, sp.Sum) and len(big.limits) == 1 and isinstance(big.function, sp.KroneckerDelta)):
-            continue
-        m, lo, hi = big.limits[0]
-        a, b = big.function.args
-        if isinstance(b, sp.Indexed):
-            a, b = b, a
-        if not (isinstance(a, sp.Indexed) and a.indices == (m,) and isinstance(b, sp.Symbol) and lo == 1):
-            continue
-        rng = ranges.get(b.name)
-        if rng is not None and rng[0] == 1 and isinstance(rng[1], sp.Symbol) and isinstance(hi, sp.Symbol):
-            out.append((a.base, rng[1], hi))
     return out
 
 
@@ -439,7 +416,7 @@ class _FileReader:
         ranges = range_bounds(relations)
         sizes = tuple(kinds.symbol(n) for n in sorted(kinds.size))
         d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
-                                    cover=tuple(dict.fromkeys(_cover(relations, ranges))),
+                                    cover=tuple(dict.fromkeys(covers(relations, ranges))),
                                     statements=tuple(dict.fromkeys(statements)))
         d.added.extend(f"{n} takes whole-number values (compared with an index in an indicator)"
                        for n in sorted(kinds.label))
