@@ -301,6 +301,23 @@ def _balanced(text: str, i: int) -> int:
     return m.end() if m else -1
 
 
+_BRACE_TOKEN = re.compile(r"\\[\s\S]|[{}]")
+
+
+def _brace_ends(text: str) -> dict[int, int]:
+    """For each ``{`` (not ``\\{``) of the text, the index just after its ``}``, in one pass
+    (what ``_balanced`` gives, for every brace at once); unbalanced ones are absent."""
+    ends: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACE_TOKEN.finditer(text):
+        c = m.group()
+        if c == "{":
+            stack.append(m.start())
+        elif c == "}" and stack:
+            ends[stack.pop()] = m.end()
+    return ends
+
+
 _MACRO = re.compile(r"\\(?:(?:re|provide)?newcommand\*?\s*(?:\{\s*\\([a-zA-Z]+)\s*\}|\\([a-zA-Z]+))\s*(\[\s*\d\s*\])?"
                     r"|def\s*\\([a-zA-Z]+)\s*(#\d)?)\s*(?=\{)")
 
@@ -308,9 +325,10 @@ _MACRO = re.compile(r"\\(?:(?:re|provide)?newcommand\*?\s*(?:\{\s*\\([a-zA-Z]+)\
 def _macros(text: str, src: Source) -> str:
     """Collect parameterless macros (name -> body); blank their definitions."""
     chars = list(text)
+    ends = _brace_ends(text) if "def" in text or "command" in text else {}
     for m in _MACRO.finditer(text):
         name = m.group(1) or m.group(2) or m.group(4)
-        end = _balanced(text, m.end())
+        end = ends.get(m.end(), -1)
         if end < 0:
             src.issues.append(Issue(m.start(), f"macro \\{name}: unbalanced braces in its body"))
             continue
@@ -347,13 +365,14 @@ def _environment_defs(text: str, src: Source) -> tuple[str, set[str], set[str]]:
     prose = {m.group(1) for m in _THEOREM_DEF.finditer(text)}
     maths: set[str] = set()
     blank: list[tuple[int, int]] = []
+    ends = _brace_ends(text) if "environment" in text else {}
     for m in _ENV_DEF.finditer(text):
         if blank and m.start() < blank[-1][1]:
             continue
         name = m.group(1)
-        e1 = _balanced(text, m.end())
+        e1 = ends.get(m.end(), -1)
         g = _NEXT_GROUP.match(text, e1) if e1 > 0 else None
-        e2 = _balanced(text, g.end() - 1) if g else -1
+        e2 = ends.get(g.end() - 1, -1) if g else -1
         if e2 < 0:
             src.issues.append(Issue(m.start(), f"\\newenvironment{{{name}}}: unbalanced braces in its definition"))
             continue
@@ -706,18 +725,16 @@ def _first_column(math: Span) -> tuple[Span, Optional[Issue]]:
 
 
 def _rows(body: Span, kind: str = "align") -> tuple[list[Row], list[Issue]]:
-    """The rows of one display: ``multline`` is one row over several lines; in ``eqnarray``
+    """The rows of one display: ``multline`` is one row over several lines (unless a ``split`` inside
+    aligns rows with ``&``); in ``eqnarray``
     (``a &=& b``) every ``&`` is alignment."""
     issues: list[Issue] = []
     raws = _split_rows(body)
-    if kind.startswith("multline") and len(raws) > 1:
+    if kind.startswith("multline") and len(raws) > 1 and "&" not in body.s:
         raws = [_join(raws)]
     groups: list[tuple[list[Span], list[str], int]] = []
     for raw in raws:
-        m = _DROP.search(raw.s)
-        while m:
-            raw = raw.blank(m.start(), m.end())
-            m = _DROP.search(raw.s, m.start())
+        raw = Span(_DROP.sub(lambda d: " " * len(d.group()), raw.s), raw.pos)
         eqnarray = kind.startswith("eqnarray")
         math, by, issue = _split_justification(raw, amp=not eqnarray)
         if issue is not None:
