@@ -16,14 +16,14 @@ from typing import Callable, Optional
 import sympy as sp
 
 from ._claims import Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Solves
-from ._evaluate import Undefined, evaluate, structure
+from ._evaluate import OutOfRange, Undefined, evaluate, structure
 from sympy.core.function import AppliedUndef
 
 from ._sampler import POSITIVE_FUNCTIONS, Instantiation, Sampler, SamplingError, _function_name
 
 __all__ = ["Evidence", "claim_exprs", "confirm", "diff", "sample", "squared"]
 
-CONFIRM_POINTS = 8
+CONFIRM_POINTS = 8  # sizes 1, 2, 3 first, then random; every other point at edge values
 SIMPLE_VALUES = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3, -3)] + [sp.Rational(1, 2), sp.Rational(-1, 2),
                                                                       sp.Rational(1, 3), sp.Rational(3, 2)]
 SHRINK_EVALUATIONS = 80
@@ -201,7 +201,13 @@ def confirm(claim: Claim, a: Assumptions, seed: int) -> Evidence:
             inst = sampler.draw(exprs)
         except SamplingError:
             continue
+        inst.edge = tries // 2 - 1 if tries % 2 == 0 else None  # every other point at edge values: 0, 1, -1, 2
         res, lv, rv = _at(claim, inst, _direct_route, complex_ok=True)
+        if res == "undefined" and _valid(inst):
+            half = _one_side_undefined(claim, inst)
+            if half:
+                return Evidence("disagree", f"the symbolic proof and direct evaluation disagree at "
+                                            f"{_point(inst, exprs)}: {half}", inst.described(exprs), agreed)
         if res == "undefined" or not _valid(inst):
             continue
         if res == "differ":
@@ -213,6 +219,30 @@ def confirm(claim: Claim, a: Assumptions, seed: int) -> Evidence:
         return Evidence("none", "direct evaluation found no point where both sides are defined")
     return Evidence("agree", f"direct evaluation agrees at {agreed} exact point{'s' if agreed > 1 else ''}",
                     None, agreed)
+
+
+def _one_side_undefined(claim: Claim, inst: Instantiation) -> str:
+    """For an equation: the side that has no value while the other has a real one, else ''."""
+    if not isinstance(claim, Equal):
+        return ""
+    route = _direct_route(inst)
+    vals = []
+    for side in (claim.lhs, claim.rhs):
+        try:
+            v = route.value(side)
+        except (OutOfRange, SamplingError):
+            return ""  # the point itself is incomplete (a label past the sampled data), not the claim
+        except (ZeroDivisionError, Undefined, RecursionError):
+            v = sp.nan
+        vals.append(v)
+    bad = [v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for v in vals]
+    if bad[0] == bad[1]:
+        return ""
+    good = vals[1] if bad[0] else vals[0]
+    if good.has(sp.I) or good.free_symbols:
+        return ""
+    which = "left" if bad[0] else "right"
+    return f"the {which} side has no value there (a division by zero), the other is {_short(good)}"
 
 
 # ---------------------------------------------------------------- searching for a counterexample

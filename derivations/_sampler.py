@@ -23,6 +23,9 @@ from ._evaluate import derivative_app
 __all__ = ["POSITIVE_FUNCTIONS", "alpha_rename", "Instantiation", "Sampler", "SamplingError"]
 
 MAX_ELEMENTS = 4000
+EDGE_VALUES = (sp.S.Zero, sp.S.One, sp.S.NegativeOne, sp.Integer(2), sp.Rational(1, 2))
+EDGE_NONNEG = (sp.S.Zero, sp.S.One, sp.Integer(2), sp.Rational(1, 2))
+EDGE_POSITIVE = (sp.S.One, sp.Integer(2), sp.Rational(1, 2))
 POSITIVE_FUNCTIONS = frozenset({"p", "P", "q", "Pr"})
 
 
@@ -46,6 +49,7 @@ class Instantiation:
     expand: Callable[[sp.Expr], sp.Expr] = field(default=lambda e: _expand_finite(e), repr=False)
     _drawing: set = field(default_factory=set, repr=False)
     used: set = field(default_factory=set, repr=False)
+    edge: Optional[int] = None
 
     def structural(self, e: sp.Expr) -> sp.Expr:
         """Replace sizes and indices, expand sums and products, then put in the labels."""
@@ -104,6 +108,9 @@ class Instantiation:
             hi_i = int(sp.floor(hi)) if hi is not None else lo_i + 12
             return sp.Integer(self.rng.randint(lo_i, max(lo_i, hi_i)))
         num = sp.Rational(self.rng.randint(1, 97), self.rng.randint(1, 13))
+        if self.edge is not None and lo is None and hi is None:
+            pool = EDGE_POSITIVE if positive else EDGE_NONNEG if nonneg else EDGE_VALUES
+            return pool[(self.edge + len(self.values)) % len(pool)]
         if lo is not None and hi is not None:
             return lo + (hi - lo) * sp.Rational(self.rng.randint(1, 99), 100)
         if lo is not None:

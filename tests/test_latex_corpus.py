@@ -34,7 +34,7 @@ def _expected(path: Path, steps: list) -> dict[int, list[str]]:
 
 
 def test_corpus_every_step_gets_its_expected_verdict_class() -> None:
-    table, wrong_rows, counts = [], [], {"ok": 0, "wrong": 0, "error": 0}
+    table, wrong_rows, counts = [], [], {"ok": 0, "wrong": 0, "error": 0, "unknown": 0}
     for path in CORPUS + EXAMPLES:
         derivations = load_tex(str(path))
         steps = [s for d in derivations for s in d.steps]
