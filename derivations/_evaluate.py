@@ -4,10 +4,12 @@ Every sum and product is written out term by term over exactly the integers its 
 give (an empty range is 0 for a sum and 1 for a product), every indicator is compared
 value by value, every function is applied to exact numbers. A symbolic proof is trusted
 only when this agrees with it, and a counterexample is reported only when this confirms
-it. Nothing here calls ``normalize``, ``doit`` or SymPy's summation.
+it. Nothing here calls ``normalize``, ``doit`` or SymPy's summation; where every value is
+rational the arithmetic is Python's ``Fraction``, not SymPy's.
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Callable, Optional
 
 import sympy as sp
@@ -154,6 +156,80 @@ def derivative_app(e: sp.Basic) -> AppliedUndef:
     return sp.Function(name)(*[at.get(a, a) for a in f.args])
 
 
+class _Slow(Exception):
+    """Not plain rational arithmetic: evaluate with exact SymPy numbers instead."""
+
+
+_RELATIONS = {sp.Eq: lambda a, b: a == b, sp.Ne: lambda a, b: a != b, sp.Lt: lambda a, b: a < b,
+              sp.Le: lambda a, b: a <= b, sp.Gt: lambda a, b: a > b, sp.Ge: lambda a, b: a >= b}
+
+
+class _Rational(_Run):
+    """The same walk in Python's ``Fraction``: fast, and independent of SymPy's arithmetic."""
+
+    def num(self, e: sp.Basic, env: dict[sp.Basic, int]) -> "Fraction | bool":
+        if isinstance(e, sp.Rational):
+            return Fraction(int(e.p), int(e.q))
+        if isinstance(e, (sp.Symbol, Indexed, AppliedUndef)):
+            v = self.go(e, env) if not isinstance(e, AppliedUndef) else self._app(e, env)
+            if not isinstance(v, sp.Rational):
+                raise _Slow()
+            return Fraction(int(v.p), int(v.q))
+        if isinstance(e, sp.Add):
+            return sum((self.num(a, env) for a in e.args), Fraction(0))
+        if isinstance(e, sp.Mul):
+            out = Fraction(1)
+            for a in e.args:
+                out *= self.num(a, env)
+            return out
+        if isinstance(e, sp.Pow) and e.exp.is_Integer:
+            base = self.num(e.base, env)
+            if base == 0 and e.exp < 0:
+                raise Undefined("division by zero")
+            return base ** int(e.exp)
+        if isinstance(e, (sp.Sum, sp.Product)):
+            return self._loops(e, env)
+        if isinstance(e, sp.KroneckerDelta):
+            a, b = (self.num(x, env) for x in e.args)
+            return Fraction(int(a == b))
+        if isinstance(e, sp.Piecewise):
+            for expr, cond in e.args:
+                if cond == sp.true or self.num(cond, env):
+                    return self.num(expr, env)
+            raise Undefined("no case of a piecewise expression applies")
+        if type(e) in _RELATIONS:
+            return _RELATIONS[type(e)](self.num(e.lhs, env), self.num(e.rhs, env))
+        raise _Slow()
+
+    def _app(self, e: AppliedUndef, env: dict[sp.Basic, int]) -> sp.Basic:
+        args = tuple(sp.Rational(self.num(a, env).numerator, self.num(a, env).denominator) for a in e.args)
+        return self.lookup(e.func(*args)) if self.lookup else e
+
+    def _loops(self, e: sp.Basic, env: dict[sp.Basic, int]) -> Fraction:
+        limits = list(e.limits)
+        is_sum = isinstance(e, sp.Sum)
+
+        def level(k: int, env: dict[sp.Basic, int]) -> Fraction:
+            if k < 0:
+                return self.num(e.function, env)
+            d, lo, hi = limits[k]
+            lo_v, hi_v = self.num(lo, env), self.num(hi, env)
+            if lo_v.denominator != 1 or hi_v.denominator != 1:
+                raise Undefined(f"bounds {lo} .. {hi} are not integers")
+            n = int(hi_v) - int(lo_v) + 1
+            if n > 0:
+                self.terms += n
+                if self.terms > MAX_TERMS:
+                    raise Undefined(f"more than {MAX_TERMS} terms to write out")
+            out = Fraction(0) if is_sum else Fraction(1)
+            for v in range(int(lo_v), int(hi_v) + 1):
+                term = level(k - 1, {**env, d: v})
+                out = out + term if is_sum else out * term
+            return out
+
+        return level(len(limits) - 1, env)
+
+
 def _equal(a: sp.Basic, b: sp.Basic) -> bool:
     d = a - b
     if d.is_Rational:
@@ -174,7 +250,15 @@ def evaluate(e: sp.Basic, ints: dict[sp.Basic, int], labels: dict[IndexedBase, l
     >>> evaluate(sp.Product(2, (i, 3, N)), {N: 1}, {}, lambda a: sp.S.Zero)  # an empty product
     1
     """
-    return _Run(ints, labels, lookup).go(e, {})
+    try:
+        v = _Rational(ints, labels, lookup).num(e, {})
+    except _Slow:
+        return _Run(ints, labels, lookup).go(e, {})
+    except ZeroDivisionError:
+        raise Undefined("division by zero") from None
+    if isinstance(v, bool):
+        return sp.true if v else sp.false
+    return sp.Rational(v.numerator, v.denominator)
 
 
 def structure(e: sp.Basic, ints: dict[sp.Basic, int], labels: dict[IndexedBase, list[int]]) -> sp.Basic:

@@ -10,6 +10,7 @@ verdict, in one place; only this module builds a ``Verdict``.
 from __future__ import annotations
 
 import enum
+import functools
 import signal
 import time
 from dataclasses import dataclass, field
@@ -248,9 +249,6 @@ def _job(claim: Claim, a: Assumptions, points: int, seed: int, symbolic_budget: 
          budget: float) -> tuple[str, str, Evidence]:
     """(phase outcome, reason, evidence): runs in the worker, which is killed at the budget."""
     start = time.monotonic()
-    bad = inconsistent(a)
-    if bad:
-        return "inconsistent", "the assumptions cannot all hold: " + ", ".join(bad), Evidence("none")
     why = _undetermined(claim)
     if why:
         return "undetermined", why, Evidence("none")
@@ -276,8 +274,6 @@ def _job(claim: Claim, a: Assumptions, points: int, seed: int, symbolic_budget: 
 
 def _policy(phase: str, reason: str, ev: Evidence, points: int) -> tuple[Kind, str]:
     """The one map from what the phases found to a verdict."""
-    if phase == "inconsistent":
-        return Kind.ERROR, reason
     if phase == "undetermined":
         return Kind.UNKNOWN, reason
     if phase == "proved":
@@ -322,6 +318,17 @@ def _sampled_job(claim: Sampled) -> tuple[str, str, Optional[dict[str, str]], in
             cex = {"seed": str(claim.seed + n), **{str(k): str(v) for k, v in again.items()}}
             return "refuted", f"{claim.description}: fails for seed {claim.seed + n}", cex, n + 1
     return "supported", f"{claim.samples} random trials pass", None, claim.samples
+
+
+@functools.lru_cache(maxsize=256)
+def _inconsistent(a: Assumptions, budget: float) -> str:
+    """Why the assumptions cannot all hold ('' if they can, or if that is not shown in time); once per set."""
+    if len(a.relations) < 2:
+        return ""
+    out = run_bounded(inconsistent, (a,), min(budget, 5.0), MEMORY_BYTES)
+    if out.status == "ok" and out.value:
+        return "the assumptions cannot all hold: " + ", ".join(out.value)
+    return ""
 
 
 def _first_line(text: str, status: str) -> str:
@@ -379,6 +386,9 @@ def check(
     too_big = _caps(claim)
     if too_big:
         return _verdict(Kind.UNKNOWN, f"refused before work: {too_big}", seconds=since())
+    bad = _inconsistent(a, budget)
+    if bad:
+        return _verdict(Kind.ERROR, bad, seconds=since())
     share = budget * SYMBOLIC_SHARE if symbolic else 0.0
     out = run_bounded(_job, (claim, a, points, seed, share, budget), budget, MEMORY_BYTES)
     if out.status != "ok":

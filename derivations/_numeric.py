@@ -23,10 +23,11 @@ from ._sampler import POSITIVE_FUNCTIONS, Instantiation, Sampler, SamplingError,
 
 __all__ = ["Evidence", "claim_exprs", "confirm", "diff", "sample", "squared"]
 
-CONFIRM_POINTS = 8  # sizes 1, 2, 3 first, then random; every other point at edge values
+CONFIRM_POINTS = 4  # sizes 1, 2, 3 first, then random; every other point at edge values
 SIMPLE_VALUES = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3, -3)] + [sp.Rational(1, 2), sp.Rational(-1, 2),
                                                                       sp.Rational(1, 3), sp.Rational(3, 2)]
-SHRINK_EVALUATIONS = 80
+SHRINK_EVALUATIONS = 24
+SHRINK_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -316,12 +317,11 @@ def sample(claim: Claim, a: Assumptions, points: int, seed: int, deadline: float
 
 
 def _separates(claim: Claim, inst: Instantiation) -> Optional[tuple[sp.Expr, sp.Expr]]:
-    if not _valid(inst):
-        return None
-    if _at(claim, inst, _sampler_route)[0] != "differ":
-        return None
+    """Both routes say the sides differ here, and the point satisfies every assumption."""
     res, lv, rv = _at(claim, inst, _direct_route)
-    return (lv, rv) if res == "differ" else None
+    if res != "differ" or not _valid(inst):
+        return None
+    return (lv, rv) if _at(claim, inst, _sampler_route)[0] == "differ" else None
 
 
 def _simpler(key: sp.Basic, v: sp.Expr) -> list[sp.Expr]:
@@ -340,6 +340,7 @@ def _shrink(claim: Claim, inst: Instantiation, lv: sp.Expr, rv: sp.Expr,
             deadline: float) -> tuple[Instantiation, sp.Expr, sp.Expr]:
     """Make the counterexample's values small and simple while it still separates the sides."""
     evaluations = 0
+    deadline = min(deadline, time.monotonic() + SHRINK_SECONDS)
     for key in sorted(inst.values, key=sp.default_sort_key):
         for cand in _simpler(key, inst.values[key]):
             if evaluations >= SHRINK_EVALUATIONS or time.monotonic() > deadline:

@@ -244,18 +244,25 @@ class Sampler:
         self.a = assumptions
         self.rng = random.Random(seed)
         self.count = 0
+        self._cache: dict[tuple, set[sp.Basic]] = {}
+
+    def _free(self, exprs: list[sp.Expr]) -> set[sp.Basic]:
+        key = tuple(exprs)
+        if key not in self._cache:
+            free: set[sp.Basic] = set()
+            bases: set[IndexedBase] = set()
+            for e in exprs:
+                free |= e.free_symbols
+                bases |= e.atoms(IndexedBase)
+            for r in self.a.relations:
+                free |= point_symbols(r)
+                bases |= r.atoms(IndexedBase)
+            free -= {b.label for b in bases}
+            self._cache[key] = free | bases
+        return self._cache[key]
 
     def draw(self, exprs: list[sp.Expr], tries: int = 200) -> Instantiation:
-        free: set[sp.Basic] = set()
-        bases: set[IndexedBase] = set()
-        for e in exprs:
-            free |= e.free_symbols
-            bases |= e.atoms(IndexedBase)
-        for r in self.a.relations:
-            free |= point_symbols(r)
-            bases |= r.atoms(IndexedBase)
-        free -= {b.label for b in bases}
-        free |= bases
+        free = self._free(exprs)
         fixed = self.count if self.count < 3 else None
         self.count += 1
         for _ in range(tries):
