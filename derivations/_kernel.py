@@ -103,18 +103,6 @@ def _caps(claim: Claim) -> Optional[str]:
     return None
 
 
-def _exprs(claim: Claim) -> list[sp.Expr]:
-    if isinstance(claim, Equal):
-        return [claim.lhs, claim.rhs]
-    if isinstance(claim, DerivativeOf):
-        return [claim.result, claim.of, claim.wrt]
-    if isinstance(claim, Solves):
-        return [claim.var, claim.value, claim.lhs, claim.rhs]
-    if isinstance(claim, MinimumAt):
-        return [claim.f, claim.var, claim.point]
-    return []
-
-
 # ---------------------------------------------------------------- variance variables
 
 
