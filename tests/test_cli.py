@@ -55,6 +55,10 @@ def test_list():
         pytest.param(["check", "--budget", "-1"], "--budget", id="negative-budget"),
         pytest.param(["check", "--budget", "abc"], "not a number", id="budget-not-number"),
         pytest.param(["check", "--numeric-samples", "1e9"], "whole number", id="samples-not-int"),
+        pytest.param(["check", "--points", "0"], "at least 8 agreeing points", id="zero-points"),
+        pytest.param(["check", "--points", "1"], "at least 8 agreeing points", id="one-point"),
+        pytest.param(["check", "--numeric-samples", "3"], "at least 8", id="too-few-datasets"),
+        pytest.param(["check", "--seed", "-1"], "--seed", id="negative-seed"),
         pytest.param([], "required", id="no-command"),
         pytest.param(["frobnicate"], "invalid choice", id="unknown-command"),
         pytest.param(["check", "missing.tex"], "missing.tex", id="missing-tex-file"),
@@ -65,6 +69,22 @@ def test_bad_input_exit_2_no_traceback(args, needle):
     assert r.returncode == 2
     assert needle in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_a_file_that_checks_nothing_exits_1(tmp_path):
+    f = tmp_path / "plain.tex"
+    f.write_text("\\begin{align} \\frac{\\partial}{\\partial \\mu} (\\mu - a)^2 &= 0 \\end{align}\n")
+    r = run("check", str(f))
+    assert r.returncode == 1 and "nothing was checked" in r.stderr
+
+
+def test_seed_is_in_the_report_and_reproduces_it(tmp_path):
+    f = tmp_path / "slip.tex"
+    f.write_text("\\begin{align} \\sum_{i=1}^{N} x_i &= N x_1 \\end{align}\n")
+    one, two = (run("check", str(f), "--seed", "11", "--json") for _ in range(2))
+    assert one.returncode == 1 and json.loads(one.stdout)["seed"] == 11
+    cex = [[s["counterexample"] for s in json.loads(r.stdout)["derivations"][0]["steps"]] for r in (one, two)]
+    assert cex[0] == cex[1] and cex[0][0] is not None
 
 
 def test_main_returns_status_in_process(capsys):
