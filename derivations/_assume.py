@@ -140,11 +140,8 @@ def covers(relations: list[sp.Basic], ranges: dict[str, tuple[sp.Expr, sp.Expr]]
 
 def point_symbols(r: sp.Basic) -> set[sp.Basic]:
     """The symbols a relation needs values for: not the index symbols of an indexed (family-wide) one."""
-    bound = {lim[0] for x in r.atoms(sp.Sum, sp.Product) for lim in x.limits}
-    inside = {s for x in r.atoms(Indexed) for i in x.indices for s in i.free_symbols}
-    plain = {s for s in r.free_symbols if isinstance(s, sp.Symbol)}
-    only_inside = {s for s in plain if s in inside and not _outside_indexed(r, s)}
-    return (plain - only_inside - bound) | {x.base for x in r.atoms(Indexed)}
+    plain = {s for s in r.free_symbols if isinstance(s, sp.Symbol) and _outside_indexed(r, s)}
+    return plain | {x.base for x in r.atoms(Indexed)}
 
 
 def _outside_indexed(e: sp.Basic, s: sp.Symbol) -> bool:
@@ -219,19 +216,17 @@ def violated(a: Assumptions, ints: dict[sp.Basic, int], labels: dict[IndexedBase
 # ---------------------------------------------------------------- consistency
 
 
-def _linear_atoms(e: sp.Expr) -> Optional[list[sp.Basic]]:
-    atoms = sorted(e.atoms(sp.Symbol, Indexed) - {s for x in e.atoms(Indexed) for s in x.free_symbols
-                                                   if not isinstance(s, IndexedBase)}, key=str)
-    atoms = [x for x in atoms if not isinstance(x, IndexedBase)]
+def _linear(e: sp.Expr) -> bool:
+    """Is ``e`` linear with rational coefficients in its symbols and elements (``sigma_i`` as one unknown)?"""
+    gens = sorted(e.atoms(Indexed) | {s for s in e.free_symbols if isinstance(s, sp.Symbol) and _outside_indexed(e, s)},
+                  key=str)
     try:
-        poly = sp.Poly(e, *atoms) if atoms else None
+        poly = sp.Poly(e, *gens) if gens else None
     except (sp.PolynomialError, sp.GeneratorsNeeded):
-        return None
-    if poly is not None and poly.total_degree() > 1:
-        return None
-    if any(not c.is_Rational for c in (poly.coeffs() if poly is not None else [e])):
-        return None
-    return atoms
+        return False
+    if poly is None:
+        return e.is_Rational
+    return poly.total_degree() <= 1 and all(c.is_Rational for c in poly.coeffs())
 
 
 def _feasible(rels: list[tuple[sp.Expr, bool]]) -> bool:
@@ -267,11 +262,10 @@ def inconsistent(a: Assumptions) -> Optional[list[str]]:
             continue
         big, small, strict = o
         g = sp.expand(big - small)
-        if g.has(sp.Sum, sp.Product) or _linear_atoms(g) is None:
+        if g.has(sp.Sum, sp.Product) or not _linear(g):
             continue
         rels.append((g, strict, str(r)))
-    stated = [x for x in rels if x[2]]
-    if len(stated) < 1:
+    if len(rels) == len(a.sizes):
         return None
     try:
         if _feasible([(g, s) for g, s, _ in rels]):

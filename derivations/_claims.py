@@ -141,6 +141,7 @@ class Sampled:
     trial: Callable[[int], Optional[dict[str, str]]]
     samples: int = 20
     seed: int = 0
+    budget: Optional[float] = None  # seconds for all the trials, where they need more than a step's budget
 
     def __post_init__(self) -> None:
         if isinstance(self.samples, bool) or not isinstance(self.samples, int) or self.samples < MIN_TRIALS:
@@ -175,7 +176,6 @@ class Noted:
     """A row that is not a claim (a condition, a premise, an approximation): listed, never checked."""
 
     kind: str
-    text: str = ""
 
     def _latex(self, printer: Any) -> str:
         return rf"\text{{({tex_text(self.kind)})}}"

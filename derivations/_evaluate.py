@@ -105,28 +105,37 @@ class _Run:
         return e.func(*args)
 
     def _bigop(self, e: sp.Basic, env: dict[sp.Basic, int]) -> sp.Basic:
-        """Write out the limits outermost first, so inner bounds that use outer indices are integers."""
+        parts = self._terms(e, env, self.go, self._integer)
+        return sp.Add(*parts) if isinstance(e, sp.Sum) else sp.Mul(*parts)
+
+    def _integer(self, bound: sp.Basic, env: dict[sp.Basic, int]) -> int:
+        v = self.go(bound, env)
+        if not v.is_Integer:
+            raise Undefined(f"bound {bound} is not an integer" + (" at this size" if self.lookup is None else ""))
+        return int(v)
+
+    def _terms(self, e: sp.Basic, env: dict[sp.Basic, int], value: Callable, integer: Callable) -> list:
+        """Every term of a sum or product, limits outermost first (inner bounds may use outer indices).
+
+        A range lo..hi gives exactly the integers from lo to hi: none when hi < lo.
+        """
         limits = list(e.limits)
-        is_sum = isinstance(e, sp.Sum)
+        out: list = []
 
-        def level(k: int, env: dict[sp.Basic, int]) -> sp.Basic:
+        def level(k: int, env: dict[sp.Basic, int]) -> None:
             if k < 0:
-                return self.go(e.function, env)
+                out.append(value(e.function, env))
+                return
             d, lo, hi = limits[k]
-            lo_v, hi_v = self.go(lo, env), self.go(hi, env)
-            if not (lo_v.is_Integer and hi_v.is_Integer):
-                if self.lookup is None:
-                    raise Undefined(f"bounds {lo} .. {hi} are not integers at this size")
-                raise Undefined(f"bounds {lo_v} .. {hi_v} are not integers")
-            n = int(hi_v) - int(lo_v) + 1
-            if n > 0:
-                self.terms += n
-                if self.terms > MAX_TERMS:
-                    raise Undefined(f"more than {MAX_TERMS} terms to write out")
-            parts = [level(k - 1, {**env, d: v}) for v in range(int(lo_v), int(hi_v) + 1)]
-            return sp.Add(*parts) if is_sum else sp.Mul(*parts)
+            lo_v, hi_v = integer(lo, env), integer(hi, env)
+            self.terms += max(0, hi_v - lo_v + 1)
+            if self.terms > MAX_TERMS:
+                raise Undefined(f"more than {MAX_TERMS} terms to write out")
+            for v in range(lo_v, hi_v + 1):
+                level(k - 1, {**env, d: v})
 
-        return level(len(limits) - 1, env)
+        level(len(limits) - 1, env)
+        return out
 
     def _derivative(self, e: sp.Basic, env: dict[sp.Basic, int]) -> sp.Basic:
         """A derivative of an undefined function at a point is a value of its own, as free as the function."""
@@ -202,32 +211,23 @@ class _Rational(_Run):
         raise _Slow()
 
     def _app(self, e: AppliedUndef, env: dict[sp.Basic, int]) -> sp.Basic:
-        args = tuple(sp.Rational(self.num(a, env).numerator, self.num(a, env).denominator) for a in e.args)
+        args = tuple(sp.Rational(v.numerator, v.denominator) for v in (self.num(a, env) for a in e.args))
         return self.lookup(e.func(*args)) if self.lookup else e
 
     def _loops(self, e: sp.Basic, env: dict[sp.Basic, int]) -> Fraction:
-        limits = list(e.limits)
-        is_sum = isinstance(e, sp.Sum)
+        terms = self._terms(e, env, self.num, self._whole)
+        if isinstance(e, sp.Sum):
+            return sum(terms, Fraction(0))
+        out = Fraction(1)
+        for t in terms:
+            out *= t
+        return out
 
-        def level(k: int, env: dict[sp.Basic, int]) -> Fraction:
-            if k < 0:
-                return self.num(e.function, env)
-            d, lo, hi = limits[k]
-            lo_v, hi_v = self.num(lo, env), self.num(hi, env)
-            if lo_v.denominator != 1 or hi_v.denominator != 1:
-                raise Undefined(f"bounds {lo} .. {hi} are not integers")
-            n = int(hi_v) - int(lo_v) + 1
-            if n > 0:
-                self.terms += n
-                if self.terms > MAX_TERMS:
-                    raise Undefined(f"more than {MAX_TERMS} terms to write out")
-            out = Fraction(0) if is_sum else Fraction(1)
-            for v in range(int(lo_v), int(hi_v) + 1):
-                term = level(k - 1, {**env, d: v})
-                out = out + term if is_sum else out * term
-            return out
-
-        return level(len(limits) - 1, env)
+    def _whole(self, bound: sp.Basic, env: dict[sp.Basic, int]) -> int:
+        v = self.num(bound, env)
+        if v.denominator != 1:
+            raise Undefined(f"bound {bound} is not an integer")
+        return int(v)
 
 
 def _equal(a: sp.Basic, b: sp.Basic) -> bool:

@@ -20,12 +20,12 @@ import sympy as sp
 from sympy import Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
-from ._assume import context, inconsistent
+from ._assume import added, context, inconsistent
 from ._claims import (Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Noted, Readings, Sampled, Solves,
                       Unreadable)
 from ._derivation import Derivation, Step
 from ._normalize import Context, atomize, is_positive, normalize
-from ._numeric import Evidence, claim_exprs, confirm, diff, sample, squared
+from ._numeric import Evidence, claim_exprs, confirm, depends, diff, sample, squared
 from ._report import DerivationReport, StepResult
 from ._worker import run_bounded
 
@@ -193,16 +193,6 @@ def _symbolic(claim: Claim, a: Assumptions) -> tuple[bool, str]:
 # ---------------------------------------------------------------- undefined functions
 
 
-def _depends(f: AppliedUndef, wrt: sp.Expr) -> bool:
-    node = squared(wrt) if squared(wrt) is not None else wrt
-    for arg in f.args:
-        if arg.has(node):
-            return True
-        if isinstance(node, Indexed) and any(x.base == node.base for x in arg.atoms(Indexed)):
-            return True
-    return False
-
-
 def _undetermined(claim: Claim) -> Optional[str]:
     """Why a derivative in the claim is not determined: an undefined function differentiated by a foreign variable."""
     pairs: list[tuple[sp.Expr, sp.Expr]] = []
@@ -215,7 +205,7 @@ def _undetermined(claim: Claim) -> Optional[str]:
             pairs.extend((d.expr, v) for v, _ in d.variable_count)
     for of, wrt in pairs:
         for f in sorted(of.atoms(AppliedUndef), key=str):
-            if not _depends(f, wrt):
+            if not depends(f, wrt):
                 return (f"{f.func.__name__} is an undefined function written without {wrt} among its arguments; "
                         f"it may still depend on {wrt}, so this derivative is not determined (define "
                         f"{f.func.__name__}, or write {wrt} among its arguments)")
@@ -364,7 +354,7 @@ def check(
         cex = chosen.counterexample if chosen is not None else None
         return _verdict(kind, detail, cex, chosen.points if chosen else 0, since())
     if isinstance(claim, Sampled):
-        out = run_bounded(_sampled_job, (claim,), budget, MEMORY_BYTES)
+        out = run_bounded(_sampled_job, (claim,), max(budget, claim.budget or 0.0), MEMORY_BYTES)
         if out.status == "ok":
             kind, detail, cex, n = out.value
             return _verdict(Kind(kind), detail, cex, n, since())
@@ -405,8 +395,6 @@ def check_derivation(
     d: Derivation, budget: float = DEFAULT_BUDGET, points: int = DEFAULT_POINTS, seed: int = 0
 ) -> DerivationReport:
     """Check every step of a derivation in order; one bad step never stops the rest."""
-    from ._assume import added
-
     results = [check_step(step, d.assumptions, n, budget, points, seed + n) for n, step in enumerate(d.steps, 1)]
     stated = list(d.assumptions.statements) or [str(r) for r in d.assumptions.relations]
     return DerivationReport(d.name, d.source, results, d.title,

@@ -19,9 +19,9 @@ from ._claims import Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Solves
 from ._evaluate import OutOfRange, Undefined, evaluate, structure
 from sympy.core.function import AppliedUndef
 
-from ._sampler import POSITIVE_FUNCTIONS, Instantiation, Sampler, SamplingError, _function_name
+from ._sampler import POSITIVE_FUNCTIONS, Instantiation, Sampler, SamplingError, function_name
 
-__all__ = ["Evidence", "claim_exprs", "confirm", "diff", "sample", "squared"]
+__all__ = ["Evidence", "claim_exprs", "confirm", "depends", "diff", "sample", "squared"]
 
 CONFIRM_POINTS = 4  # sizes 1, 2, 3 first, then random; every other point at edge values
 SIMPLE_VALUES = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3, -3)] + [sp.Rational(1, 2), sp.Rational(-1, 2),
@@ -58,6 +58,17 @@ def squared(wrt: sp.Expr) -> Optional[sp.Expr]:
     if isinstance(wrt, sp.Pow) and wrt.exp == 2 and isinstance(wrt.base, (sp.Symbol, sp.Indexed)):
         return wrt.base
     return None
+
+
+def depends(f: AppliedUndef, wrt: sp.Expr) -> bool:
+    """Is the variable (for ``s**2``: ``s``; for an element: its family) among the written arguments of ``f``?"""
+    node = squared(wrt) if squared(wrt) is not None else wrt
+    for arg in f.args:
+        if arg.has(node):
+            return True
+        if isinstance(node, sp.Indexed) and any(x.base == node.base for x in arg.atoms(sp.Indexed)):
+            return True
+    return False
 
 
 def diff(of: sp.Expr, wrt: sp.Expr) -> sp.Expr:
@@ -329,7 +340,7 @@ def _simpler(key: sp.Basic, v: sp.Expr) -> list[sp.Expr]:
     if not v.is_Rational:
         return []
     size = abs(v.p) + v.q
-    positive = bool(key.is_positive) or (isinstance(key, AppliedUndef) and _function_name(key) in POSITIVE_FUNCTIONS)
+    positive = bool(key.is_positive) or (isinstance(key, AppliedUndef) and function_name(key) in POSITIVE_FUNCTIONS)
     if isinstance(key, sp.Indexed):
         positive = positive or bool(key.base.is_positive)
     return [c for c in SIMPLE_VALUES if abs(c.p) + c.q < size and (c.is_integer or not v.is_integer)

@@ -20,7 +20,7 @@ from ._assume import bounds, point_symbols, violated
 from ._claims import Assumptions
 from ._evaluate import derivative_app
 
-__all__ = ["POSITIVE_FUNCTIONS", "alpha_rename", "Instantiation", "Sampler", "SamplingError"]
+__all__ = ["POSITIVE_FUNCTIONS", "alpha_rename", "function_name", "Instantiation", "Sampler", "SamplingError"]
 
 MAX_ELEMENTS = 4000
 EDGE_VALUES = (sp.S.Zero, sp.S.One, sp.S.NegativeOne, sp.Integer(2), sp.Rational(1, 2))
@@ -33,7 +33,8 @@ class SamplingError(ValueError):
     """No point satisfying the assumptions could be drawn."""
 
 
-def _function_name(f: AppliedUndef) -> str:
+def function_name(f: AppliedUndef) -> str:
+    """``p`` for ``p``, ``p|1`` (a conditional) and ``p'0^1`` (a derivative's value)."""
     return f.func.__name__.split("|")[0].split(";")[0].split("'")[0]
 
 
@@ -90,7 +91,7 @@ class Instantiation:
     def _draw(self, a: sp.Basic) -> sp.Expr:
         if isinstance(a, AppliedUndef):
             num = sp.Rational(self.rng.randint(1, 19), self.rng.randint(1, 7))
-            if _function_name(a) in POSITIVE_FUNCTIONS or self.rng.random() < 0.5:
+            if function_name(a) in POSITIVE_FUNCTIONS or self.rng.random() < 0.5:
                 return num
             return -num
         target = a.base if isinstance(a, Indexed) else a
@@ -100,8 +101,8 @@ class Instantiation:
             lows, highs, positive, nonneg = lows + l2, highs + h2, positive or p2, nonneg or n2
         positive = positive or bool(a.is_positive) or bool(getattr(target, "is_positive", False))
         nonneg = nonneg or bool(a.is_nonnegative)
-        lo = max((v for v in (self._num(x, a) for x in lows) if v is not None), default=None)
-        hi = min((v for v in (self._num(x, a) for x in highs) if v is not None), default=None)
+        lo = max((v for v in (self._num(x) for x in lows) if v is not None), default=None)
+        hi = min((v for v in (self._num(x) for x in highs) if v is not None), default=None)
         if a.is_integer:
             base_lo = 1 if positive else (0 if nonneg else -4)
             lo_i = int(sp.ceiling(lo)) if lo is not None else base_lo
@@ -121,7 +122,7 @@ class Instantiation:
             return num
         return num if self.rng.random() < 0.5 else -num
 
-    def _num(self, x: sp.Expr, target: sp.Basic = None) -> Optional[sp.Rational]:
+    def _num(self, x: sp.Expr) -> Optional[sp.Rational]:
         """A bound's value at this point, drawing the symbols it uses first; None if it has no rational value."""
         x = x.xreplace({k: sp.Integer(v) for k, v in self.ints.items()})
         try:
@@ -304,8 +305,8 @@ class Sampler:
         for base in self._label_families(free):
             lows, highs, _, _ = bounds(self.a.relations, base)
             top = max([v for k, v in ints.items() if k in self.a.sizes], default=3)
-            lo_v = max((int(sp.ceiling(v)) for v in (inst._num(x, base) for x in lows) if v is not None), default=-1)
-            hi_v = min((int(sp.floor(v)) for v in (inst._num(x, base) for x in highs) if v is not None),
+            lo_v = max((int(sp.ceiling(v)) for v in (inst._num(x) for x in lows) if v is not None), default=-1)
+            hi_v = min((int(sp.floor(v)) for v in (inst._num(x) for x in highs) if v is not None),
                        default=max(lo_v, top) + 2)
             if hi_v < lo_v:
                 return None

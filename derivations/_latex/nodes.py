@@ -13,6 +13,8 @@ import sympy as sp
 from lark import Token, Tree
 from sympy.core.function import AppliedUndef
 
+from .._numeric import depends
+
 __all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "differentiate", "is_num",
            "is_variable", "primed", "tokens", "trees"]
 
@@ -80,7 +82,7 @@ def _rename_bound(e: sp.Basic, avoid: set[sp.Basic]) -> sp.Basic:
 
 def differentiate(of: sp.Expr, wrt: sp.Expr, order: int = 1) -> sp.Expr:
     """d^order(of)/d(wrt)^order; for ``wrt = s**2`` the variance is the variable: d/d(s^2) = (1/2s) d/ds."""
-    if _foreign(of, wrt):
+    if any(not depends(f, wrt) for f in of.atoms(AppliedUndef)):
         return sp.Derivative(of, wrt.base if isinstance(wrt, sp.Pow) else wrt, order, evaluate=False)
     for _ in range(order):
         of = _rename_bound(of, wrt.free_symbols)
@@ -91,16 +93,6 @@ def differentiate(of: sp.Expr, wrt: sp.Expr, order: int = 1) -> sp.Expr:
         if any(not isinstance(d.expr, AppliedUndef) for d in of.atoms(sp.Derivative)):
             raise ValueError("SymPy left the derivative unevaluated")
     return of
-
-
-def _foreign(of: sp.Expr, wrt: sp.Expr) -> bool:
-    """Does ``of`` hold an undefined function whose written arguments do not contain the variable?"""
-    node = wrt.base if isinstance(wrt, sp.Pow) else wrt
-    for f in of.atoms(AppliedUndef):
-        if not any(a.has(node) or (isinstance(node, sp.Indexed) and any(x.base == node.base for x in
-                                                                      a.atoms(sp.Indexed))) for a in f.args):
-            return True
-    return False
 
 
 def trees(node: Tree) -> list[Tree]:

@@ -424,7 +424,7 @@ class _FileReader:
         if len(amb) > MAX_AMBIGUOUS:
             shown = ", ".join(amb)
             for pr in rows[:1]:
-                self._emit(d, Unreadable(f"{self._message(ReadError('', pr.row.offset))}too many names written "
+                self._emit(d, Unreadable(f"{self.src.place(pr.row.offset)}: too many names written "
                                          f"like functions without a declaration ({shown}); declare "
                                          f"'% functions: ...' or write products with \\cdot"), "", pr.row.offset,
                            rows)

@@ -69,13 +69,6 @@ def _unhat(v: sp.Expr, premises: list[_Premise]) -> sp.Expr:
     return v
 
 
-def other_side(p: "_Pending") -> sp.Expr:
-    """The left side of ``X = 0`` in a chain that started from a derivative."""
-    if isinstance(p.left, DerivSide):
-        raise ValueError("a derivative")
-    return p.left
-
-
 def _mentions(e: sp.Expr, var: sp.Expr) -> bool:
     """Does ``e`` contain the variable (for an element, any element of its family)?"""
     node = var.base if isinstance(var, sp.Pow) else var
@@ -134,7 +127,7 @@ class ChainBuilder:
         other = p.left if deriv is not None and deriv is p.right else p.right
         if not isinstance(other, DerivSide) and other == 0 and (deriv is not None or self.head_deriv):
             try:
-                lhs = differentiate(deriv.of, deriv.wrt, deriv.order) if deriv is not None else other_side(p)
+                lhs = differentiate(deriv.of, deriv.wrt, deriv.order) if deriv is not None else p.left
             except (ValueError, TypeError, NotImplementedError):
                 lhs = None
             self.emit(Noted("condition"), p.by, p.offset)

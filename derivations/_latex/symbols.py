@@ -25,8 +25,6 @@ class Usage:
     label: set[str] = field(default_factory=set)
     family: set[str] = field(default_factory=set)
     bare: set[str] = field(default_factory=set)
-    label_ranges: dict[str, tuple[sp.Indexed, sp.Expr, sp.Expr, str]] = field(default_factory=dict)
-    limit_pairs: list[tuple[sp.Expr, sp.Expr]] = field(default_factory=list)
     applied_one: set[str] = field(default_factory=set)
     applied_many: set[str] = field(default_factory=set)
     plain: set[str] = field(default_factory=set)

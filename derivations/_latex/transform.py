@@ -285,9 +285,6 @@ class Transformer(AtomReader):
                 self.usage.upper.add(s.name)
         if not rest:
             raise self.error(f"{op} needs a body after its limits", it)
-        bound_now = {v for v in self.bindings.values() if isinstance(v, sp.Symbol) and v.is_integer}
-        if not ((lo.free_symbols | hi.free_symbols) & bound_now):
-            self.usage.limit_pairs.append((lo, hi))
         taken = {s.name for v in self.bindings.values() for s in v.free_symbols}
         var = sp.Symbol(primed(name, taken) if name in taken else name, integer=True)
         saved = self.bindings

@@ -242,5 +242,6 @@ def numeric_claims(samples: int = 8, seed: int = 0) -> list[tuple[str, Sampled]]
         trial = partial(check_network, spec, net=count(spec))
         out.append((f"{name} forward on a random input: every layer's shape, multiply-adds, weights and biases "
                     "equal the counts",
-                    Sampled(f"{name} forward counts equal the formulas", trial, samples, seed)))
+                    Sampled(f"{name} forward counts equal the formulas", trial, samples, seed,
+                            budget=60.0)))
     return out
