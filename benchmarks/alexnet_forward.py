@@ -14,9 +14,9 @@ from typing import Callable
 
 import numpy as np
 
-from derivations._nets.builtins import alexnet
-from derivations._nets.refconv import _lrn, _pool, check_network, forward
-from derivations._nets.spec import Spec
+from derivations.content.nets.networks import alexnet
+from derivations.content.nets.refconv import _lrn, _pool, check_network, forward
+from derivations.content.nets.spec import Spec
 
 RUNS = 5
 
@@ -78,7 +78,7 @@ def main() -> None:
     try:
         import torch
 
-        from derivations._nets.torchref import torch_model
+        from derivations.content.nets.torchref import torch_model
     except ImportError:
         print("torch forward: skipped (PyTorch not installed; pip install torch==2.13.0)")
         return

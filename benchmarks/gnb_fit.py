@@ -19,7 +19,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from derivations._estimator import SharedVarianceGaussianNB
+from derivations.content.gnb.estimator import SharedVarianceGaussianNB
 
 D, K = 16, 10
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import sympy as sp
 
-from derivations._claims import Equal
-from derivations import _kernel
-from derivations._kernel import DEFAULT_BUDGET, check_derivation
-from derivations._latex import load_tex
-from derivations._worker import run_bounded
+from derivations.kernel.claims import Equal
+from derivations.kernel import verdict as _kernel
+from derivations.kernel.verdict import DEFAULT_BUDGET, check_derivation
+from derivations.latex import load_tex
+from derivations.kernel.worker import run_bounded
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted((ROOT / "tests" / "corpus").glob("*.tex")) + [

@@ -1,6 +1,6 @@
 """``python -m derivations``: the same as the ``derivations`` command."""
 import sys
 
-from ._cli import main
+from derivations.frontends.cli import main
 
 sys.exit(main())

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Union
 
-from ._api import load
-from ._derivation import Derivation
-from ._kernel import DEFAULT_BUDGET, check_derivation
-from ._report import Report
+from derivations.frontends.api import load
+from derivations.kernel.derivation import Derivation
+from derivations.kernel.verdict import DEFAULT_BUDGET, check_derivation
+from derivations.kernel.report import Report
 
 __all__ = ["DerivationFailure", "assert_proved"]
 

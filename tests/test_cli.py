@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from derivations._cli import main
+from derivations.frontends.cli import main
 
 
 def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import derivations._estimator as E
-from derivations._errors import InputError
-from derivations._estimator import SharedVarianceGaussianNB
-from derivations._gnb_numeric import (
+import derivations.content.gnb.estimator as E
+from derivations.kernel.errors import InputError
+from derivations.content.gnb.estimator import SharedVarianceGaussianNB
+from derivations.content.gnb.numeric import (
     Dataset,
     check_gradient,
     check_metamorphic,

@@ -1,6 +1,6 @@
 """One source of truth: the estimator computes the closed forms the derivation proves.
 
-The SymPy expressions of ``derivations._gnb.closed_forms()`` are instantiated exactly on
+The SymPy expressions of ``derivations.content.gnb.derivation.closed_forms()`` are instantiated exactly on
 small random datasets (sizes substituted, sums expanded, labels and data substituted as
 exact rationals) and compared with the fitted estimator. Changing either side fails here.
 """
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations._estimator import SharedVarianceGaussianNB
-from derivations._gnb import closed_forms, gnb_symbols
+from derivations.content.gnb.estimator import SharedVarianceGaussianNB
+from derivations.content.gnb.derivation import closed_forms, gnb_symbols
 
 S = gnb_symbols()
 CF = closed_forms()

@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 from derivations import Derivation, Equal, Report, check_derivation
-from derivations._export import export, latex_standalone
+from derivations.frontends.export import export, latex_standalone
 
 WRAPPER = r"""\documentclass{article}
 \usepackage[margin=2cm,landscape]{geometry}

@@ -8,7 +8,7 @@ import sympy as sp
 from sympy import KroneckerDelta as KD, Sum, log, pi
 
 from derivations import DerivativeOf, Equal, MinimumAt, Solves, check, check_derivation
-from derivations._gnb import assumptions, build, closed_forms, gnb_symbols
+from derivations.content.gnb.derivation import assumptions, build, closed_forms, gnb_symbols
 
 S = gnb_symbols()
 K, D, N, k, i, j, c, m = (S[n] for n in "K D N k i j c m".split())

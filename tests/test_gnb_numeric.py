@@ -7,10 +7,10 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 
-from derivations._claims import Sampled
-from derivations._estimator import SharedVarianceGaussianNB
-from derivations._gnb_numeric import numeric_claims
-from derivations._kernel import check
+from derivations.kernel.claims import Sampled
+from derivations.content.gnb.estimator import SharedVarianceGaussianNB
+from derivations.content.gnb.numeric import numeric_claims
+from derivations.kernel.verdict import check
 
 CLAIMS = {c.description: (by, c) for by, c in numeric_claims(samples=8, seed=0)}
 NAMES = ["gradient", "minimum", "optimizer", "posterior", "metamorphic"]
@@ -103,7 +103,7 @@ def test_without_scipy_the_optimizer_claim_fails_loudly(monkeypatch):
 def test_the_same_seed_reproduces_the_same_dataset():
     _, claim = BY_NAME["gradient"]
     assert claim.trial(3) is None and claim.trial(3) is None
-    from derivations._gnb_numeric import random_dataset
+    from derivations.content.gnb.numeric import random_dataset
 
     a = random_dataset(np.random.default_rng([1, 3]))
     b = random_dataset(np.random.default_rng([1, 3]))

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 from sympy import IndexedBase, KroneckerDelta, Sum
 
-import derivations._kernel as kernel
+import derivations.kernel.verdict as kernel
 from derivations import Assumptions, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable, check
 
 x = sp.Symbol("x", real=True)

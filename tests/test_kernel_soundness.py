@@ -5,9 +5,9 @@ import pytest
 import sympy as sp
 from sympy import Product, Sum
 
-import derivations._kernel as kernel
+import derivations.kernel.verdict as kernel
 from derivations import Assumptions, DerivativeOf, Equal, Noted, Readings, Verdict, check
-from derivations._evaluate import evaluate
+from derivations.kernel.evaluate import evaluate
 
 x = sp.Symbol("x", real=True)
 a, b = sp.symbols("a b", real=True)

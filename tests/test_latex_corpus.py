@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derivations._kernel import check_derivation
-from derivations._latex import load_tex, read_tex_string
+from derivations.kernel.verdict import check_derivation
+from derivations.latex import load_tex, read_tex_string
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.tex"))

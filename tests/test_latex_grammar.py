@@ -4,8 +4,8 @@ from __future__ import annotations
 import sympy as sp
 import pytest
 
-from derivations._claims import DerivativeOf, Equal, Unreadable
-from derivations._latex import read_tex_string
+from derivations.kernel.claims import DerivativeOf, Equal, Unreadable
+from derivations.latex import read_tex_string
 
 
 def real(n: str) -> sp.Symbol:

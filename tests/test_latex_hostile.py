@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derivations._claims import DerivativeOf, Equal, Solves, Unreadable
-from derivations._errors import InputError
-from derivations._kernel import check_derivation
-from derivations._latex import caps, load_tex, read_tex_string
+from derivations.kernel.claims import DerivativeOf, Equal, Solves, Unreadable
+from derivations.kernel.errors import InputError
+from derivations.kernel.verdict import check_derivation
+from derivations.latex import caps, load_tex, read_tex_string
 
 
 def steps(tex: str) -> list:

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derivations._claims import DerivativeOf, Equal, Noted, Readings, Solves, Unreadable
-from derivations._errors import InputError
-from derivations._kernel import check, check_derivation
-from derivations._latex import load_tex, read_tex_string
+from derivations.kernel.claims import DerivativeOf, Equal, Noted, Readings, Solves, Unreadable
+from derivations.kernel.errors import InputError
+from derivations.kernel.verdict import check, check_derivation
+from derivations.latex import load_tex, read_tex_string
 
 a, b, c, d, x = (sp.Symbol(n, real=True) for n in "abcdx")
 k, i, m = (sp.Symbol(n, integer=True) for n in "kim")

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from derivations import check_tex
-from derivations._errors import InputError
-from derivations._latex import read_tex_string
-from derivations._latex.source import Source, read_source
+from derivations.kernel.errors import InputError
+from derivations.latex import read_tex_string
+from derivations.latex.source import Source, read_source
 
 
 def source(tex: str) -> Source:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derivations._errors import InputError
-from derivations._kernel import check_derivation
-from derivations._nets.arith import MAX_DIGITS, ArithmeticError_, parse_number, parse_work
-from derivations._nets.claims import load_claims, parse_label
+from derivations.kernel.errors import InputError
+from derivations.kernel.verdict import check_derivation
+from derivations.content.nets.arith import MAX_DIGITS, ArithmeticError_, parse_number, parse_work
+from derivations.content.nets.claims import load_claims, parse_label
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "seed_alexnet_claims.toml"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from derivations._cli import main
-from derivations._nets.cli import run_count
+from derivations.frontends.cli import main
+from derivations.frontends.nets_cli import run_count
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYER_KEYS = {"name", "type", "output_shape", "units", "weights", "biases", "connections"}

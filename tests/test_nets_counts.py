@@ -9,10 +9,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations._errors import InputError
-from derivations._nets.builtins import alexnet, alexnet_torchvision
-from derivations._nets.counts import CONVENTIONS, OUTPUT_SIZE, SYMBOLS, count, instance
-from derivations._nets.spec import spec_from_dict
+from derivations.kernel.errors import InputError
+from derivations.content.nets.networks import alexnet, alexnet_torchvision
+from derivations.content.nets.counts import CONVENTIONS, OUTPUT_SIZE, SYMBOLS, count, instance
+from derivations.content.nets.spec import spec_from_dict
 
 # seed/README.md: layer -> (units, weights, connections), the sheet's correct figures.
 SHEET = {

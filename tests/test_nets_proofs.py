@@ -5,11 +5,11 @@ import pytest
 import sympy as sp
 from sympy import Sum
 
-from derivations._claims import Assumptions, Equal
-from derivations._kernel import check, check_derivation
-from derivations._nets.builtins import alexnet
-from derivations._nets.counts import count, instance
-from derivations._nets.proofs import (A, B, C, Fi, Fo, G, H, Ho, W, Wo, a, b, c, derivations, dl, g, i, j, k, kh,
+from derivations.kernel.claims import Assumptions, Equal
+from derivations.kernel.verdict import check, check_derivation
+from derivations.content.nets.networks import alexnet
+from derivations.content.nets.counts import count, instance
+from derivations.content.nets.proofs import (A, B, C, Fi, Fo, G, H, Ho, W, Wo, a, b, c, derivations, dl, g, i, j, k, kh,
                                       kw, o, pad, q, s, x, y)
 
 SIZES = Assumptions(sizes=(G, A, B, Ho, Wo, kh, kw, Fi, Fo, C, H, W, s, q, k, dl, pad))

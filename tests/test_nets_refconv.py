@@ -7,13 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.signal import correlate
 
-from derivations._claims import Sampled
-from derivations._kernel import check
-from derivations._nets.builtins import BUILTIN_SPECS
-from derivations._nets.counts import count
-from derivations._nets.refconv import (Tally, check_network, check_random_layer, conv2d, conv2d_direct, forward,
+from derivations.kernel.claims import Sampled
+from derivations.kernel.verdict import check
+from derivations.content.nets.networks import BUILTIN_SPECS
+from derivations.content.nets.counts import count
+from derivations.content.nets.refconv import (Tally, check_network, check_random_layer, conv2d, conv2d_direct, forward,
                                        numeric_claims)
-from derivations._nets.spec import spec_from_dict
+from derivations.content.nets.spec import spec_from_dict
 
 pair = st.tuples
 

@@ -5,9 +5,9 @@ import textwrap
 
 import pytest
 
-from derivations._errors import InputError
-from derivations._nets.builtins import BUILTIN_SPECS, alexnet, load_spec
-from derivations._nets.spec import read_spec, shapes, spec_from_dict
+from derivations.kernel.errors import InputError
+from derivations.content.nets.networks import BUILTIN_SPECS, alexnet, load_spec
+from derivations.content.nets.spec import read_spec, shapes, spec_from_dict
 
 GOOD = """\
 name = "tiny"

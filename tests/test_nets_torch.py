@@ -16,11 +16,11 @@ else:
 from torch.nn import functional as F  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from derivations._nets.builtins import BUILTIN_SPECS  # noqa: E402
-from derivations._nets.counts import count  # noqa: E402
-from derivations._nets.refconv import _lrn, _pool, conv2d  # noqa: E402
-from derivations._nets.spec import Layer, spec_from_dict  # noqa: E402
-from derivations._nets.torchref import torch_model  # noqa: E402
+from derivations.content.nets.networks import BUILTIN_SPECS  # noqa: E402
+from derivations.content.nets.counts import count  # noqa: E402
+from derivations.content.nets.refconv import _lrn, _pool, conv2d  # noqa: E402
+from derivations.content.nets.spec import Layer, spec_from_dict  # noqa: E402
+from derivations.content.nets.torchref import torch_model  # noqa: E402
 
 
 def torch_counts(spec):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from derivations._errors import InputError
-from derivations._nets.builtins import alexnet
-from derivations._nets.whatif import apply_overrides, format_whatif, parse_override, whatif
+from derivations.kernel.errors import InputError
+from derivations.content.nets.networks import alexnet
+from derivations.content.nets.whatif import apply_overrides, format_whatif, parse_override, whatif
 
 
 def test_shrinking_fc6_and_conv1():

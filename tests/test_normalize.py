@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sympy import IndexedBase, KroneckerDelta, Product, Sum
 
 from derivations import Assumptions
-from derivations._assume import context as _context
-from derivations._normalize import normalize
-from derivations._sampler import Sampler
+from derivations.kernel.assume import context as _context
+from derivations.kernel.normalize import normalize
+from derivations.kernel.sampler import Sampler
 
 N, K = sp.symbols("N K", integer=True, positive=True)
 k, m, j = sp.symbols("k m j", integer=True)

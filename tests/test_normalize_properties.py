@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from sympy import IndexedBase, KroneckerDelta, Product, Sum
 
 from derivations import Assumptions, Equal, check
-from derivations._normalize import Context, normalize
+from derivations.kernel.normalize import Context, normalize
 
 N, M = sp.symbols("N M", integer=True, positive=True)
 a, b = sp.symbols("a b", integer=True)

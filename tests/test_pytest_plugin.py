@@ -73,7 +73,7 @@ def test_plugin_does_not_import_sympy_until_it_collects(pytester: pytest.Pyteste
     pytester.makeconftest(
         "import sys\n"
         "def pytest_sessionfinish(session):\n"
-        "    assert 'derivations.pytest_plugin' in sys.modules\n"
+        "    assert 'derivations.frontends.pytest_plugin' in sys.modules\n"
         "    assert 'sympy' not in sys.modules, 'sympy imported without derivation files'\n"
     )
     pytester.makepyfile(test_x="def test_x():\n    pass\n")

@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 from sympy import IndexedBase, KroneckerDelta, Sum
 
 from derivations import Assumptions
-from derivations._sampler import Sampler, alpha_rename
+from derivations.kernel.sampler import Sampler, alpha_rename
 
 K, N = sp.symbols("K N", integer=True, positive=True)
 k, m = sp.symbols("k m", integer=True)

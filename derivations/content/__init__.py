@@ -1,0 +1,1 @@
+"""The built-in derivations, one module (or folder) each, built from kernel claims: GNB, network counts."""

@@ -1,0 +1,496 @@
+"""Parse trees of our grammar -> SymPy objects, with the meaning the input contract gives.
+
+A product term is read left to right; ``\\sum``, ``\\prod``, ``\\log``, ``\\exp`` and a
+derivative operator take the rest of the term as their operand (``\\log`` and ``\\exp``
+take only a parenthesised group when one follows). Subscripts make family elements,
+parenthesised superscripts sample indices, other superscripts powers. Nothing is guessed:
+``a/b c`` and ``\\log(x)^2`` are errors. No verdict is decided here.
+"""
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import sympy as sp
+from lark import Token, Tree
+
+from derivations.latex import caps
+from derivations.latex.lower_atoms import AtomReader
+from derivations.latex.caps import ReadError
+from derivations.latex.lower_nodes import GROUPS, DerivSide, Side, Val, atom_name, differentiate, is_num, primed, tokens, trees
+from derivations.latex.resolve import Definition
+
+__all__ = ["PROBABILITY", "Transformer"]
+
+PROBABILITY = frozenset({"p", "P", "q", "Pr"})
+
+
+class Transformer(AtomReader):
+    """Reads trees of one display under decided ``Kinds``; also records ``Usage`` for the first pass."""
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, t: Tree) -> Side:
+        kids = trees(t)
+        neg = False
+        if kids[0].data == "sign":
+            neg = kids[0].children[0].type == "MINUS"
+            kids = kids[1:]
+        first = self.term(kids[0])
+        if len(kids) == 1 and not neg:
+            return first
+        parts = [-self.materialize(first) if neg else self.materialize(first)]
+        for op, tm in zip(kids[1::2], kids[2::2]):
+            v = self.materialize(self.term(tm))
+            parts.append(-v if op.children[0].type == "MINUS" else v)
+        if all(is_num(p) for p in parts):
+            return sp.Add(*parts, evaluate=False)
+        return sp.Add(*parts)
+
+    def value(self, t: Tree) -> sp.Expr:
+        return self.materialize(self.expr(t))
+
+    def materialize(self, side: Side) -> sp.Expr:
+        if isinstance(side, DerivSide):
+            if self.collecting:
+                return sp.S.Zero
+            try:
+                return differentiate(side.of, side.wrt, side.order)
+            except (ValueError, TypeError, NotImplementedError) as exc:
+                raise ReadError(f"cannot differentiate inside this expression ({exc}); put the derivative "
+                                "alone on one side of '='", self.span.offset(0), self.span.s[:40]) from None
+        return side
+
+    def term(self, t: Tree) -> Side:
+        return self._fold(t.children)
+
+    def _fold(self, items: list[Tree]) -> Side:
+        num: list[Side] = []
+        den: list[sp.Expr] = []
+        div_pending = after_div = explicit = False
+        prev_kind = ""
+        i = 0
+        while i < len(items):
+            it = items[i]
+            if it.data == "mulop":
+                op = it.children[0]
+                if not num or div_pending:
+                    raise self.error(f"nothing before '{op}'", it)
+                if after_div:
+                    raise self.error("ambiguous: something follows a divisor (a/b c); write \\frac or parentheses", it)
+                if op.type == "DIV":
+                    div_pending = True
+                explicit = True
+                i += 1
+                continue
+            if after_div:
+                raise self.error("ambiguous: something follows a divisor (a/b c); write \\frac or parentheses", it)
+            val, used = self._factor(items, i)
+            if prev_kind == "num" and val.kind in ("num", "numfrac") and not explicit:
+                raise self.error("two numbers side by side; write \\cdot between them or join the digits", it)
+            prev_kind, explicit = val.kind, False
+            factor = val.expr if val.kind != "deriv" else val.args[0]
+            if div_pending:
+                d = self.materialize(factor)
+                if d == 0:
+                    raise self.error("division by zero", it)
+                den.append(d)
+                div_pending, after_div = False, True
+            else:
+                num.append(factor)
+            i += used
+        if div_pending or explicit:
+            raise self.error(f"nothing after '{items[-1].children[0]}'", items[-1])
+        if len(num) == 1 and not den and isinstance(num[0], DerivSide):
+            return num[0]
+        top = [self.materialize(f) for f in num]
+        if all(is_num(x) for x in top + den):
+            out = sp.Mul(*top, evaluate=False) if len(top) > 1 else top[0]
+            return sp.Mul(out, sp.Pow(sp.Mul(*den), -1, evaluate=False), evaluate=False) if den else out
+        out = sp.Mul(*top)
+        return out / sp.Mul(*den) if den else out
+
+    def _factor(self, items: list[Tree], i: int) -> tuple[Val, int]:
+        """The factor starting at ``items[i]`` and how many items it used (a prefix uses the rest)."""
+        it = items[i]
+        rest = items[i + 1:]
+        if it.data == "bigop":
+            return Val("other", self._bigop(it, rest)), len(items) - i
+        if it.data == "func":
+            return self._func(it, rest)
+        val = self._postfix(it)
+        if val.kind == "derivop":
+            if not rest:
+                raise self.error("a derivative operator needs something to differentiate after it", it)
+            of = self.materialize(self._fold(rest))
+            return Val("deriv", args=[DerivSide(of, val.wrt, val.order)]), len(items) - i
+        if val.kind == "name":
+            d = self.defs.get(val.name)
+            nxt = self._group_after(rest)
+            if d is None and nxt is not None and nxt.data in ("paren", "scripted") and val.name not in self.bindings:
+                applied = self._application(val.name, nxt, rest[0], it)
+                if applied is not None:
+                    return Val("other", applied), 2
+            elif d is None:
+                self.usage.plain.add(val.name)
+            if d is not None and d.kind == "func" and nxt is not None and nxt.data == "paren":
+                args = [self.value(e) for e in trees(nxt)]
+                if len(args) != len(d.params):
+                    raise self.error(f"{val.name} is defined with {len(d.params)} argument(s), "
+                                     f"used with {len(args)}", rest[0])
+                return Val("other", self._expand(d, args, it)), 2
+            if d is not None and d.kind == "func" and nxt is not None and nxt.data == "scripted":
+                return Val("other", self._applied_power(d, rest[0], it)), 2
+            if d is not None and d.kind == "bare" and nxt is not None and nxt.data == "paren":
+                raise self.error(f"{val.name} is defined without arguments but written with (...)", rest[0])
+            return Val("other", self._bare(val.name, it)), 1
+        if val.kind == "group" and len(val.args) > 1:
+            raise self.error("a list (a, b) is read only as the arguments of a defined function", it)
+        return val, 1
+
+    def _application(self, name: str, nxt: Tree, post: Tree, head: Tree) -> Optional[sp.Expr]:
+        """``name(args)`` with no definition: an application (several arguments, a declared function, or the
+        function reading of rule 14), or None for the product reading ``name`` times ``(arg)``."""
+        grp = post.children[0] if nxt.data == "scripted" else nxt
+        if grp.data != "paren":
+            return None
+        exprs = trees(grp)
+        seps = [t.type for t in tokens(grp)]
+        many = len(exprs) > 1
+        (self.usage.applied_many if many else self.usage.applied_one).add(name)
+        if not many and name not in self.kinds.functions and name not in self.reading:
+            return None
+        if name == "e" and "e" not in self.kinds.letters:
+            raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", head)
+        if (name in PROBABILITY or "MID" in seps) and name not in self.kinds.declared:
+            raise self.error(f"{name}(...) as a probability or density is not read yet (the product rule and "
+                             "marginalisation of rule 16 are a later version); declare '% functions: "
+                             f"{name}' to read it as an arbitrary function", head)
+        args = [self.value(e) for e in exprs]
+        fname = name
+        for sep, tag in (("MID", "|"), ("SEMI", ";")):
+            if sep in seps:
+                fname = f"{name}{tag}{seps.index(sep) + 1}"
+                break
+        value = sp.Function(fname)(*args)
+        if nxt.data == "scripted":
+            scripts = post.children[1:]
+            if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
+                    or self._sample(scripts[0]) is not None:
+                raise self.error(f"{name}(...) may be followed only by a power", post)
+            self._no_transpose(scripts[0])
+            value = self._pow(value, self._bound(trees(scripts[0])[0]), scripts[0])
+        return value
+
+    def _no_transpose(self, sup: Tree) -> None:
+        """``^T`` and ``^{T}`` are transposes (rule 13), never powers; they are not read yet."""
+        b = trees(sup)[0]
+        inner = b.children[0] if b.children else None
+        letter = None
+        if isinstance(inner, Tree) and inner.data == "simple":
+            letter = str(inner.children[0])
+        elif isinstance(inner, Tree) and inner.data == "expr":
+            kids = trees(inner)
+            if len(kids) == 1 and kids[0].data == "term" and len(kids[0].children) == 1:
+                it = kids[0].children[0]
+                if it.data == "postfix" and len(it.children) == 1 and isinstance(it.children[0], Tree) \
+                        and it.children[0].data == "letter":
+                    letter = str(it.children[0].children[0])
+        if letter == "T":
+            raise self.error("a transpose (^T) is not read yet: vectors and matrices are not supported in this "
+                             "version", sup)
+
+    def _applied_power(self, d: Definition, post: Tree, head: Tree) -> sp.Expr:
+        """``f(x)^2`` for a defined function f: the power of the value, (f(x))^2."""
+        grp, scripts = post.children[0], post.children[1:]
+        if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
+                or self._sample(scripts[0]) is not None:
+            raise self.error(f"{d.name}(...) may be followed only by a power", post)
+        args = [self.value(e) for e in trees(grp)]
+        if len(args) != len(d.params):
+            raise self.error(f"{d.name} is defined with {len(d.params)} argument(s), used with {len(args)}", post)
+        return self._pow(self._expand(d, args, head), self._bound(trees(scripts[0])[0]), scripts[0])
+
+    def _group_after(self, rest: list[Tree]) -> Optional[Tree]:
+        """The group atom of ``rest[0]`` when it is a bare group (no scripts)."""
+        if not rest or rest[0].data != "postfix":
+            return None
+        atom = rest[0].children[0]
+        if isinstance(atom, Tree) and atom.data in GROUPS:
+            if len(rest[0].children) > 1:
+                return Tree("scripted", [atom])
+            return atom
+        return None
+
+    def _func(self, it: Tree, rest: list[Tree]) -> tuple[Val, int]:
+        tok = tokens(it)[0]
+        kind = str(tok).lstrip("\\")
+        base_t = trees(it)
+        if not rest:
+            raise self.error(f"\\{kind} needs an operand", it)
+        grp = self._group_after(rest)
+        if grp is not None and grp.data == "scripted":
+            raise self.error(f"ambiguous: \\{kind}(...) followed by a power or index; write "
+                             f"\\{kind}\\left(a^2\\right) or (\\{kind} a)^2", rest[0])
+        if grp is not None:
+            arg = self._group_value(grp)
+            used = 2
+        else:
+            arg = self.materialize(self._fold(rest))
+            used = len(rest) + 1
+        if kind == "exp":
+            if base_t:
+                raise self.error("\\exp takes no subscript", it)
+            return Val("other", sp.exp(arg)), used
+        out = sp.log(arg)
+        if base_t:
+            base = self._bound(base_t[0])
+            out = out / sp.log(base)
+        return Val("other", out), used
+
+    def _group_value(self, grp: Tree) -> sp.Expr:
+        exprs = trees(grp)
+        if len(exprs) != 1:
+            raise self.error("a list (a, b) is read only as the arguments of a defined function", grp)
+        return self.value(exprs[0])
+
+    # ------------------------------------------------------------ sums and products
+    def _bigop(self, it: Tree, rest: list[Tree]) -> sp.Expr:
+        tok = tokens(it)[0]
+        op = str(tok)
+        lims = trees(it)
+        if not lims:
+            raise self.error(f"{op} needs limits, e.g. {op}_{{i=1}}^{{D}}", it)
+        lower = next(c for c in trees(lims[0]) if c.data in ("lower_var", "lower_range"))
+        uppers = [c for c in trees(lims[0]) if c.data == "bound"]
+        var_tok = tokens(trees(lower)[0])[0]
+        name = str(var_tok).lstrip("\\")
+        self.usage.index.add(name)
+        if lower.data == "lower_range":
+            if not uppers:
+                raise self.error(f"{op} has a lower limit but no upper limit", it)
+            with self._in("index"):
+                lo = self.value(trees(lower)[1])
+            with self._in("upper"):
+                hi = self._bound(uppers[0])
+        else:
+            if uppers:
+                raise self.error(f"{op} with an upper limit needs a lower limit {name}=...", it)
+            rng = self.ranges.get(name)
+            if rng is None:
+                if not self.collecting:
+                    raise self.error(f"{op}_{name} has no range: write {op}_{{{name}=1}}^{{D}} or assume "
+                                     f"1 \\leq {name} \\leq D", it)
+                rng = (sp.S.One, sp.S.One)
+            lo, hi = rng
+            for s in hi.free_symbols:
+                self.usage.upper.add(s.name)
+        if not rest:
+            raise self.error(f"{op} needs a body after its limits", it)
+        taken = {s.name for v in self.bindings.values() for s in v.free_symbols}
+        var = sp.Symbol(primed(name, taken) if name in taken else name, integer=True)
+        saved = self.bindings
+        self.bindings = dict(saved)
+        self.bindings[name] = var
+        saved_limits = self.limits
+        self.limits = {**saved_limits, name: (lo, hi)}
+        try:
+            body = self.materialize(self._fold(rest))
+        finally:
+            self.bindings = saved
+            self.limits = saved_limits
+        cls = sp.Sum if "sum" in op else sp.Product
+        return cls(body, (var, lo, hi))
+
+    def _bound(self, t: Tree) -> sp.Expr:
+        """A ``bound``/``arg``: one simple token or a braced expression."""
+        kids = t.children
+        inner = kids[0]
+        if isinstance(inner, Tree) and inner.data == "simple":
+            return self._simple(inner.children[0])
+        for k in kids:
+            if isinstance(k, Tree):
+                return self.value(k)
+        raise self.error("empty group", t)
+
+    def _simple(self, tok: Token) -> sp.Expr:
+        if tok.type == "NUMBER":
+            if len(tok) > 1:
+                raise self.error(f"ambiguous: {str(tok)!r} without braces means only its first digit in LaTeX; "
+                                 f"write {{{tok}}}", tok)
+            return sp.Integer(int(tok))
+        return self._bare(str(tok).lstrip("\\"), tok)
+
+    # ------------------------------------------------------------ names, families, definitions
+    def _bare(self, name: str, node: Union[Tree, Token]) -> sp.Expr:
+        if name in self.bindings:
+            return self.bindings[name]
+        if name == "e" and "e" not in self.kinds.letters:
+            if self.mode in ("index", "upper"):
+                raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
+            return sp.E
+        d = self.defs.get(name)
+        if d is not None and d.kind in ("bare", "func"):
+            args = [self._bare(p, node) for p in d.params] if d.kind == "func" else []
+            return self._expand(d, args, node)
+        self.usage.bare.add(name)
+        if self.mode == "index":
+            self.usage.index.add(name)
+        elif self.mode == "upper":
+            self.usage.upper.add(name)
+        sym = self.kinds.symbol(name)
+        if not self.collecting and name in self.kinds.family and \
+                sym.assumptions0 == self.kinds.base(name).label.assumptions0:
+            raise self.error(f"{name} is used both as a plain symbol and as a family ({name}_i); rename one", node)
+        return sym
+
+    def _element(self, name: str, indices: list[sp.Expr], node: Tree) -> sp.Expr:
+        if name == "e" and "e" not in self.kinds.letters:
+            raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
+        if name in self.bindings:
+            raise self.error(f"parameter {name} is used with an index", node)
+        d = self.defs.get(name)
+        if d is not None and d.kind == "index" and len(d.params) == len(indices):
+            return self._expand(d, indices, node)
+        self.usage.family.add(name)
+        if self.mode == "index":
+            self.usage.label.add(name)
+        return self.kinds.base(name)[tuple(indices)]
+
+    def _expand(self, d: Definition, args: list[sp.Expr], node: Union[Tree, Token]) -> sp.Expr:
+        self.def_depth += 1
+        self.def_nodes += d.nodes
+        if self.def_depth > caps.MAX_DEF_DEPTH:
+            raise self.error(f"definitions nested too deeply (over {caps.MAX_DEF_DEPTH})", node)
+        if self.def_nodes > caps.MAX_DEF_NODES:
+            raise self.error(f"definitions expand to too large an expression (over {caps.MAX_DEF_NODES} nodes)", node)
+        saved = (self.defs, self.bindings, self.mode, self.span)
+        self.defs = d.visible
+        self.bindings = dict(zip(d.params, args))
+        self.mode = "normal"
+        self.span = d.span
+        try:
+            return self.value(d.body)
+        finally:
+            self.defs, self.bindings, self.mode, self.span = saved
+            self.def_depth -= 1
+
+    # ------------------------------------------------------------ postfix: scripts on an atom
+    def _postfix(self, t: Tree) -> Val:
+        atom = t.children[0]
+        scripts = [c for c in t.children[1:] if isinstance(c, Tree)]
+        bang = any(isinstance(c, Token) and c.type == "BANG" for c in t.children)
+        subs = [s for s in scripts if s.data == "subscript"]
+        sups = [s for s in scripts if s.data == "superscript"]
+        if len(subs) > 1 or len(sups) > 1:
+            raise self.error("double subscript or superscript", t)
+        sub = subs[0] if subs else None
+        sup = sups[0] if sups else None
+        if sup is not None:
+            self._no_transpose(sup)
+        name = atom_name(atom)
+        sample = self._sample(sup) if sup is not None else None
+        if atom.data == "pi" and (sub is not None or sample is not None):
+            name = "pi"
+        if name is not None:
+            if name == "e" and sup is not None and sub is None and "e" not in self.kinds.letters:
+                val: sp.Expr = sp.exp(self._bound(trees(sup)[0]))
+            else:
+                if sample is not None or sub is not None:
+                    idx = ([sample] if sample is not None else []) + (self._indices(sub) if sub else [])
+                    val = self._element(name, idx, t)
+                elif not bang and sup is None:
+                    return Val("name", name=name)
+                else:
+                    val = self._bare(name, atom)
+                if sup is not None and sample is None:
+                    val = self._pow(val, self._bound(trees(sup)[0]), sup)
+            kind = "other"
+        else:
+            if sub is not None:
+                raise self.error("a subscript on something that is not a letter", sub)
+            inner = self._atom(atom)
+            if not scripts and not bang:
+                return inner
+            if inner.kind == "derivop":
+                raise self.error("a derivative operator cannot take a power or index", t)
+            if inner.kind == "group" and len(inner.args) != 1:
+                raise self.error("a list (a, b) is read only as the arguments of a defined function", atom)
+            base = self.materialize(inner.args[0]) if inner.kind == "deriv" else inner.expr
+            val = base
+            if sup is not None:
+                if sample is not None:
+                    raise self.error("a sample superscript (m) needs a letter before it", sup)
+                val = self._pow(base, self._bound(trees(sup)[0]), sup)
+            kind = "grouppow" if inner.kind == "group" else "other"
+        if bang:
+            if val.is_Integer and int(val) > caps.MAX_FACTORIAL:
+                raise self.error(f"factorial too large (limit {caps.MAX_FACTORIAL}!)", t)
+            val = sp.factorial(val)
+        return Val(kind, val)
+
+    def _sample(self, sup: Tree) -> Optional[sp.Expr]:
+        """The index of a parenthesised superscript ``^{(m)}``, else None (a power)."""
+        bound = trees(sup)[0]
+        exprs = trees(bound)
+        if len(exprs) != 1 or exprs[0].data != "expr":
+            return None
+        e = exprs[0]
+        if len(e.children) != 1:
+            return None
+        items = e.children[0].children
+        if len(items) != 1 or items[0].data != "postfix" or len(items[0].children) != 1:
+            return None
+        atom = items[0].children[0]
+        if not isinstance(atom, Tree) or atom.data != "paren" or len(trees(atom)) != 1:
+            return None
+        with self._in("index"):
+            return self.value(trees(atom)[0])
+
+    def _indices(self, sub: Tree) -> list[sp.Expr]:
+        """``x_i``, ``u_{ki}``, ``u_{k,i}``, ``u_{y^{(m)} i}``, ``x_{i+1}``: a list of indices."""
+        inner = trees(trees(sub)[0])
+        with self._in("index"):
+            if inner[0].data == "simple":
+                tok = inner[0].children[0]
+                if tok.type == "NUMBER" and len(tok) > 1:
+                    raise self.error(f"ambiguous: _{tok} means _{tok[0]} followed by {tok[1:]} in LaTeX; "
+                                     f"write _{{{tok}}}", tok)
+                return [self._simple(tok)]
+            out: list[sp.Expr] = []
+            for e in inner:
+                out.extend(self._index_group(e))
+            return out
+
+    def _index_group(self, e: Tree) -> list[sp.Expr]:
+        kids = trees(e)
+        if len(kids) == 1 and kids[0].data == "term":
+            items = kids[0].children
+            if all(it.data == "postfix" and isinstance(it.children[0], Tree)
+                   and it.children[0].data in ("letter", "greek", "number") for it in items) and len(items) > 1:
+                out: list[sp.Expr] = []
+                for it in items:
+                    atom = it.children[0]
+                    if atom.data == "number" and len(it.children) == 1:
+                        digits = str(atom.children[0])
+                        if not digits.isdigit():
+                            raise self.error("an index must be a whole number", it)
+                        out.append(sp.Integer(int(digits)))
+                    else:
+                        out.append(self.materialize(self._fold([it])))
+                return out
+            if len(items) == 1 and items[0].data == "postfix" and len(items[0].children) == 1:
+                atom = items[0].children[0]
+                if isinstance(atom, Tree) and atom.data == "number":
+                    digits = str(atom.children[0])
+                    if not digits.isdigit():
+                        raise self.error("an index must be a whole number", atom)
+                    return [sp.Integer(int(digits))]
+        return [self.value(e)]
+
+    def _pow(self, base: sp.Expr, exp: sp.Expr, node: Tree) -> sp.Expr:
+        problem = caps.check_power(base, exp)
+        if problem:
+            raise self.error(problem, node)
+        if is_num(base) and is_num(exp):
+            return sp.Pow(base, exp, evaluate=False)
+        return sp.Pow(base, exp)
+

@@ -1,0 +1,245 @@
+"""Atoms of an expression: numbers, groups, fractions, roots, indicators, derivatives; assumptions.
+
+The base of ``Transformer``: it also holds the place and error helpers.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import Iterator, Optional, Union
+
+import sympy as sp
+from lark import Token, Tree
+
+from derivations.latex import caps
+from derivations.latex.caps import ReadError
+from derivations.latex.lower_nodes import GROUPS, DerivSide, Val, is_num, is_variable, trees
+from derivations.latex.source import Span
+from derivations.latex.resolve import Definition, Kinds, Usage
+
+__all__ = ["AtomReader"]
+
+_COMPARISONS = {"<": sp.Lt, "lt": sp.Lt, ">": sp.Gt, "gt": sp.Gt, "leq": sp.Le, "le": sp.Le,
+                "leqslant": sp.Le, "geq": sp.Ge, "ge": sp.Ge, "geqslant": sp.Ge}
+
+
+class AtomReader:
+    """Reads atoms and relations; ``Transformer`` adds expressions, sums, names and scripts."""
+
+    def __init__(self, span: Span, kinds: Kinds, defs: dict[str, Definition],
+                 ranges: dict[str, tuple[sp.Expr, sp.Expr]], collecting: bool = False,
+                 usage: Optional[Usage] = None) -> None:
+        self.span = span
+        self.kinds = kinds
+        self.defs = defs
+        self.ranges = ranges
+        self.collecting = collecting
+        self.usage = usage if usage is not None else Usage()
+        self.bindings: dict[str, sp.Expr] = {}
+        self.limits: dict[str, tuple[sp.Expr, sp.Expr]] = {}
+        self.mode = "normal"
+        self.def_depth = 0
+        self.def_nodes = 0
+        self.reading: frozenset[str] = frozenset()
+
+    # ------------------------------------------------------------ errors and places
+    def _pos(self, node: Union[Tree, Token]) -> int:
+        if isinstance(node, Token):
+            return node.start_pos or 0
+        meta = node.meta
+        return 0 if meta.empty else meta.start_pos
+
+    def error(self, message: str, node: Union[Tree, Token, None]) -> ReadError:
+        i = self._pos(node) if node is not None else 0
+        end = i + 30
+        if isinstance(node, Tree) and not node.meta.empty:
+            end = node.meta.end_pos
+        elif isinstance(node, Token) and node.end_pos is not None:
+            end = node.end_pos
+        return ReadError(message, self.span.offset(i), self.span.s[i:end][:60])
+
+    def offset(self, node: Union[Tree, Token]) -> int:
+        return self.span.offset(self._pos(node))
+
+    @contextmanager
+    def _in(self, mode: str) -> Iterator[None]:
+        saved = self.mode
+        self.mode = mode
+        try:
+            yield
+        finally:
+            self.mode = saved
+
+    # ------------------------------------------------------------ atoms
+    def _atom(self, atom: Tree) -> Val:
+        kind = atom.data
+        if kind == "number":
+            return Val("num", self._number(atom.children[0]))
+        if kind == "pi":
+            return Val("other", sp.pi)
+        if kind in GROUPS:
+            exprs = trees(atom)
+            if len(exprs) == 1:
+                side = self.expr(exprs[0])
+                if isinstance(side, DerivSide):
+                    return Val("other", self.materialize(side))
+                return Val("group", side, args=[side])
+            return Val("group", None, args=exprs)
+        if kind == "frac":
+            return self._frac(atom)
+        if kind == "frac_digits":
+            digits = re.findall(r"\d", str(atom.children[0]))
+            a, b = int(digits[0]), int(digits[1])
+            if b == 0:
+                raise self.error("division by zero", atom)
+            return Val("numfrac", sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False) if a != 1 else sp.Pow(
+                b, -1, evaluate=False))
+        if kind == "sqrt":
+            kids = trees(atom)
+            radicand = self._bound(kids[-1])
+            if len(kids) == 2:
+                n = self.value(kids[0])
+                if not (n.is_Integer and 2 <= n <= 64):
+                    raise self.error("the index of a root must be a whole number from 2 to 64", kids[0])
+                if n % 2:
+                    return Val("other", sp.sign(radicand) * sp.Pow(sp.Abs(radicand), sp.Rational(1, n)))
+                return Val("other", sp.Pow(radicand, sp.Rational(1, n)))
+            return Val("other", sp.sqrt(radicand))
+        if kind == "indicator":
+            cond = trees(trees(atom)[0])[0]
+            a_t, b_t = trees(cond)
+            rel = [c for c in cond.children if isinstance(c, Token)][0]
+            with self._in("indicator"):
+                a, b = self.value(a_t), self.value(b_t)
+            for label, partner in ((a, b), (b, a)):
+                if isinstance(label, sp.Indexed) and (partner.is_integer or (
+                        isinstance(partner, sp.Symbol) and partner.name.rstrip("'") in self.usage.index)):
+                    self.usage.label.add(str(label.base.label))
+            if a.is_integer and b.is_integer:
+                delta = sp.KroneckerDelta(a, b)
+            else:
+                delta = sp.Piecewise((sp.S.One, sp.Eq(a, b)), (sp.S.Zero, True))
+            return Val("other", 1 - delta if rel.type == "NEQ" else delta)
+        if kind in ("partial", "dee"):
+            raise self.error("a differential (\\partial or d) outside a derivative \\frac", atom)
+        raise self.error(f"cannot read {kind} here", atom)
+
+    def _number(self, tok: Token) -> sp.Expr:
+        s = str(tok)
+        if len(s.replace(".", "")) > caps.MAX_INT_DIGITS:
+            raise self.error(f"number has too many digits (limit {caps.MAX_INT_DIGITS})", tok)
+        return sp.Rational(s) if "." in s else sp.Integer(int(s))
+
+    # ------------------------------------------------------------ fractions and derivatives
+    def _frac(self, atom: Tree) -> Val:
+        num_t, den_t = trees(atom)
+        deriv = self._derivative(num_t, den_t, atom)
+        if deriv is not None:
+            return deriv
+        a = self._bound(num_t)
+        b = self._bound(den_t)
+        if b == 0:
+            raise self.error("division by zero", den_t)
+        if is_num(a) and is_num(b):
+            inv = sp.Pow(b, -1, evaluate=False)
+            return Val("numfrac", inv if a == 1 else sp.Mul(a, inv, evaluate=False))
+        return Val("other", a / b)
+
+    @staticmethod
+    def _items(arg: Tree) -> Optional[list[Tree]]:
+        exprs = [c for c in arg.children if isinstance(c, Tree) and c.data == "expr"]
+        if len(exprs) == 1 and len(exprs[0].children) == 1:
+            return list(exprs[0].children[0].children)
+        return None
+
+    @staticmethod
+    def _mark(item: Tree) -> Optional[tuple[str, int]]:
+        """``('partial' | 'd', order)`` if the item is ``\\partial``, ``d``, ``\\partial^2``, ``d^2``."""
+        if item.data != "postfix":
+            return None
+        atom = item.children[0]
+        if not isinstance(atom, Tree):
+            return None
+        if atom.data == "partial":
+            kind = "partial"
+        elif atom.data == "dee" or (atom.data == "letter" and str(atom.children[0]) == "d"):
+            kind = "d"
+        else:
+            return None
+        scripts = item.children[1:]
+        if not scripts:
+            return kind, 1
+        if len(scripts) == 1 and isinstance(scripts[0], Tree) and scripts[0].data == "superscript":
+            b = trees(scripts[0])[0]
+            inner = b.children[0]
+            if isinstance(inner, Tree) and inner.data == "simple" and str(inner.children[0]) in "23":
+                return kind, int(str(inner.children[0]))
+        return None
+
+    def _derivative(self, num_t: Tree, den_t: Tree, atom: Tree) -> Optional[Val]:
+        num, den = self._items(num_t), self._items(den_t)
+        if not num or not den:
+            return None
+        top, bottom = self._mark(num[0]), self._mark(den[0])
+        if top is None or bottom is None or top[0] != bottom[0] or bottom[1] != 1:
+            if top is not None and top[0] == "partial":
+                raise self.error("a derivative needs \\partial v in the denominator", den_t)
+            return None
+        kind, order = top
+        if kind == "d" and len(den) != 2:
+            return None
+        if len(den) != 2:
+            raise self.error("a derivative's denominator must be one variable, as in \\partial u_{ki}", den_t)
+        var_t = den[1]
+        if order > 1:
+            sups = [s for s in var_t.children[1:] if isinstance(s, Tree) and s.data == "superscript"]
+            if len(sups) != 1 or self._mark_power(sups[0]) != order:
+                raise self.error(f"a derivative of order {order} needs the variable to the power {order} "
+                                 "in the denominator", den_t)
+            var_t = Tree("postfix", [c for c in var_t.children if c is not sups[0]], var_t.meta)
+        wrt = self.materialize(self._fold([var_t]))
+        if not is_variable(wrt):
+            if not self.collecting:
+                raise self.error("differentiate with respect to a symbol, an element such as u_{ki}, or a squared "
+                                 "symbol such as \\sigma_i^2", den_t)
+            wrt = sp.Symbol("_wrt")
+        if len(num) == 1:
+            return Val("derivop", wrt=wrt, order=order)
+        of = self.materialize(self._fold(num[1:]))
+        return Val("deriv", args=[DerivSide(of, wrt, order)])
+
+    @staticmethod
+    def _mark_power(sup: Tree) -> int:
+        inner = trees(sup)[0].children[0]
+        if isinstance(inner, Tree) and inner.data == "simple" and str(inner.children[0]).isdigit():
+            return int(str(inner.children[0]))
+        return 0
+
+    # ------------------------------------------------------------ assumptions
+    def relations(self, t: Tree) -> list[tuple[list[sp.Basic], Tree]]:
+        """Each relation chain of an ``% assume:`` line: its relations and its tree."""
+        out = []
+        for chain in trees(t):
+            parts = chain.children
+            exprs = [self.value(p) for p in parts[0::2]]
+            rels: list[sp.Basic] = []
+            for a, cmp_t, b, node in zip(exprs, parts[1::2], exprs[1:], parts[2::2]):
+                tok = cmp_t.children[0]
+                op = str(tok).lstrip("\\")
+                if tok.type == "EQ":
+                    raise self.error("'=' is not an assumption; define a name with := instead", tok)
+                if tok.type == "NEQ":
+                    if a != 0 and b != 0:
+                        raise self.error("only '\\neq 0' is supported among \\neq assumptions", tok)
+                    rels.append(sp.Ne(a, b, evaluate=False))
+                    continue
+                cls = _COMPARISONS[op]
+                r = cls(a, b, evaluate=False)
+                if not r.free_symbols and not r.has(sp.Indexed):
+                    truth = cls(a, b)
+                    if truth == sp.false:
+                        raise self.error("this assumption is false", node)
+                    continue
+                rels.append(r)
+            out.append((rels, chain))
+        return out

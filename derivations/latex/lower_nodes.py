@@ -1,0 +1,126 @@
+"""Small pieces shared by the transformer: parse-tree helpers, factor values, derivatives.
+
+``differentiate`` computes a derivative that appears inside a larger expression; a side
+that is one whole derivative is kept as ``DerivSide`` so the kernel checks it itself.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import sympy as sp
+from lark import Token, Tree
+from sympy.core.function import AppliedUndef
+
+from derivations.kernel.numeric import depends
+
+__all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "differentiate", "is_num",
+           "is_variable", "primed", "tokens", "trees"]
+
+DECOR_SUFFIX = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde"}
+GROUPS = ("paren", "bracket", "brace", "texgroup")
+
+
+@dataclass
+class DerivSide:
+    """A side that is one derivative ``d^order(of) / d(wrt)^order``, kept whole for a DerivativeOf claim."""
+
+    of: sp.Expr
+    wrt: sp.Expr
+    order: int
+
+
+Side = Union[sp.Expr, DerivSide]
+
+
+@dataclass
+class Val:
+    """One factor of a product term while it is being read."""
+
+    kind: str
+    expr: Optional[sp.Expr] = None
+    name: str = ""
+    args: list = field(default_factory=list)
+    wrt: Optional[sp.Expr] = None
+    order: int = 1
+
+
+def is_variable(v: sp.Basic) -> bool:
+    """A symbol, a family element, or a squared one (the variance as the variable)."""
+    if isinstance(v, sp.Pow) and v.exp == 2:
+        v = v.base
+    return isinstance(v, (sp.Symbol, sp.Indexed))
+
+
+def primed(name: str, taken: set[str]) -> str:
+    """``name'``, ``name''``, ...: the first not in ``taken`` (a bound index that cannot capture)."""
+    name += "'"
+    while name in taken:
+        name += "'"
+    return name
+
+
+def _rename_bound(e: sp.Basic, avoid: set[sp.Basic]) -> sp.Basic:
+    """Rename sum and product indices that clash with ``avoid`` (so differentiating cannot capture)."""
+    if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, sp.Indexed):
+        return e
+    args = [_rename_bound(a, avoid) for a in e.args]
+    if isinstance(e, (sp.Sum, sp.Product)):
+        body, lims = args[0], [tuple(lim) for lim in e.limits]
+        sub = {}
+        taken = {s.name for s in avoid | body.free_symbols}
+        for d, _, _ in lims:
+            if d in avoid:
+                sub[d] = sp.Symbol(primed(d.name, taken), integer=True)
+                taken.add(sub[d].name)
+        if sub:
+            return e.func(body.xreplace(sub), *[(sub.get(d, d), lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in lims])
+        return e.func(body, *lims)
+    return e.func(*args)
+
+
+def differentiate(of: sp.Expr, wrt: sp.Expr, order: int = 1) -> sp.Expr:
+    """d^order(of)/d(wrt)^order; for ``wrt = s**2`` the variance is the variable: d/d(s^2) = (1/2s) d/ds."""
+    if any(not depends(f, wrt) for f in of.atoms(AppliedUndef)):
+        return sp.Derivative(of, wrt.base if isinstance(wrt, sp.Pow) else wrt, order, evaluate=False)
+    for _ in range(order):
+        of = _rename_bound(of, wrt.free_symbols)
+        if isinstance(wrt, sp.Pow) and wrt.exp == 2:
+            of = sp.diff(of, wrt.base) / (2 * wrt.base)
+        else:
+            of = sp.diff(of, wrt)
+        if any(not isinstance(d.expr, AppliedUndef) for d in of.atoms(sp.Derivative)):
+            raise ValueError("SymPy left the derivative unevaluated")
+    return of
+
+
+def trees(node: Tree) -> list[Tree]:
+    return [c for c in node.children if isinstance(c, Tree)]
+
+
+def tokens(node: Tree) -> list[Token]:
+    return [c for c in node.children if isinstance(c, Token)]
+
+
+def is_num(e: sp.Basic) -> bool:
+    return isinstance(e, sp.Basic) and e.is_number and not e.free_symbols
+
+
+def atom_name(atom: Tree) -> Optional[str]:
+    """The name of a letter-like atom (``x``, ``sigma``, ``ell``, ``\\mathcal{L}``, ``muhat``), else None."""
+    kind = atom.data
+    if kind == "letter":
+        return str(atom.children[0])
+    if kind in ("greek", "ell"):
+        return str(atom.children[0]).lstrip("\\")
+    if kind == "mathcal":
+        letter = re.findall(r"[A-Z]", str(atom.children[0])[len("\\mathcal"):])[0]
+        return f"\\mathcal{{{letter}}}"
+    if kind == "decorated":
+        deco = str(atom.children[0]).lstrip("\\")
+        base = str(trees(atom)[0].children[0]).lstrip("\\")
+        return base + DECOR_SUFFIX[deco]
+    return None
+
+

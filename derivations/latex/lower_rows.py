@@ -1,0 +1,281 @@
+"""Rows of relations -> kernel claims: chained ``=``, solving steps after ``\\implies``, derivatives.
+
+``a = b = c`` claims ``a = b`` and ``b = c``. The last equation before an arrow is a
+premise, not a claim; ``A = B \\implies v = R`` claims that ``v = R`` solves ``A = B``.
+A premise ``dF/dv = G`` is a first-order condition: the derivative step is claimed and
+the solve is of ``G = 0``. This module builds claims; the kernel decides them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import sympy as sp
+
+from derivations.kernel.claims import Claim, DerivativeOf, Equal, Noted, Solves
+from derivations.latex.caps import ReadError
+from derivations.latex.lower_nodes import DerivSide, Side, differentiate, is_variable
+
+__all__ = ["ChainBuilder", "Elem"]
+
+
+@dataclass
+class Elem:
+    """One relation of a row and the expression after it (or the error reading it)."""
+
+    rel: Optional[str]
+    rel_offset: int
+    value: "Side | ReadError"
+
+
+@dataclass
+class _Pending:
+    left: Side
+    right: Side
+    offset: int
+    by: str
+    intermediate: bool = False
+
+
+@dataclass
+class _Premise:
+    lhs: sp.Expr
+    rhs: sp.Expr
+    offset: int
+    by: str
+
+
+def _unhat(v: sp.Expr, premises: list[_Premise]) -> sp.Expr:
+    """``\\hat{\\mu} = R`` solves for ``\\mu`` when only ``\\mu`` occurs in the premises."""
+    if isinstance(v, sp.Pow):
+        return sp.Pow(_unhat(v.base, premises), v.exp)
+    free: set[sp.Basic] = set()
+    bases: set[sp.Basic] = set()
+    for p in premises:
+        for e in (p.lhs, p.rhs):
+            free |= e.free_symbols
+            bases |= e.atoms(sp.IndexedBase)
+    node = v.base if isinstance(v, sp.Indexed) else v
+    if node in free or node in bases:
+        return v
+    name = str(node.label) if isinstance(node, sp.IndexedBase) else node.name
+    for suffix in ("hat", "bar", "tilde"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            plain = name[: -len(suffix)]
+            for cand in (bases if isinstance(v, sp.Indexed) else free):
+                cname = str(cand.label) if isinstance(cand, sp.IndexedBase) else getattr(cand, "name", "")
+                if cname == plain:
+                    return cand[v.indices] if isinstance(v, sp.Indexed) else cand
+    return v
+
+
+def _mentions(e: sp.Expr, var: sp.Expr) -> bool:
+    """Does ``e`` contain the variable (for an element, any element of its family)?"""
+    node = var.base if isinstance(var, sp.Pow) else var
+    if isinstance(node, sp.Indexed):
+        return any(x.base == node.base for x in e.atoms(sp.Indexed))
+    return e.has(node)
+
+
+class ChainBuilder:
+    """Turns the relations of one display, row by row, into steps ``emit(claim, by, offset)``."""
+
+    def __init__(self, emit: Callable[[Claim, str, int], None],
+                 unreadable: Callable[[ReadError, str], None]) -> None:
+        self.emit = emit
+        self.unreadable = unreadable
+        self.cur: Optional[Side] = None
+        self.pending: Optional[_Pending] = None
+        self.premises: list[_Premise] = []
+        self.arrow: Optional[tuple[int, str]] = None
+        self.condition: list[_Premise] = []
+        self.head_deriv = False
+
+    # ------------------------------------------------------------ claims
+    def _effective(self, d: DerivSide) -> sp.Expr:
+        return differentiate(d.of, d.wrt, d.order - 1) if d.order > 1 else d.of
+
+    def _claim(self, left: Side, right: Side) -> Claim:
+        if isinstance(left, DerivSide) and isinstance(right, DerivSide):
+            if left.wrt == right.wrt and left.order == right.order:
+                return DerivativeOf(sp.S.Zero, self._effective(left) - self._effective(right), left.wrt)
+            return Equal(differentiate(left.of, left.wrt, left.order), differentiate(right.of, right.wrt, right.order))
+        if isinstance(left, DerivSide):
+            return DerivativeOf(right, self._effective(left), left.wrt)  # type: ignore[arg-type]
+        if isinstance(right, DerivSide):
+            return DerivativeOf(left, self._effective(right), right.wrt)
+        return Equal(left, right)
+
+    def _safe_emit(self, make: Callable[[], Claim], by: str, offset: int) -> None:
+        try:
+            claim = make()
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            self.unreadable(ReadError(f"cannot build this step: {exc}", offset), by)
+            return
+        self.emit(claim, by, offset)
+
+    # ------------------------------------------------------------ state
+    def flush(self) -> None:
+        """The pending equation is not a premise after all: claim it, or note it as a condition (rule 6)."""
+        p, self.pending = self.pending, None
+        if p is None:
+            return
+        if p.intermediate:
+            self._orphan_premises()
+            return
+        deriv = p.left if isinstance(p.left, DerivSide) else p.right if isinstance(p.right, DerivSide) else None
+        other = p.left if deriv is not None and deriv is p.right else p.right
+        if not isinstance(other, DerivSide) and other == 0 and (deriv is not None or self.head_deriv):
+            try:
+                lhs = differentiate(deriv.of, deriv.wrt, deriv.order) if deriv is not None else p.left
+            except (ValueError, TypeError, NotImplementedError):
+                lhs = None
+            self.emit(Noted("condition"), p.by, p.offset)
+            self.condition = [_Premise(lhs, sp.S.Zero, p.offset, p.by)] if lhs is not None else []
+            return
+        self._safe_emit(lambda: self._claim(p.left, p.right), p.by, p.offset)
+
+    def _orphan_premises(self) -> None:
+        for q in self.premises:
+            self.unreadable(ReadError("no solved form 'variable = expression' follows this implication, so it "
+                                      "cannot be checked", q.offset), q.by)
+        self.premises = []
+
+    def finish(self) -> None:
+        self.flush()
+        if self.arrow is not None or self.premises:
+            self._orphan_premises()
+        self.arrow = None
+        self.cur = None
+
+    def broken(self, arrow_next: bool) -> None:
+        """A row could not be read: drop what depended on it; a pending equation before an arrow is a premise."""
+        if arrow_next:
+            self.pending = None
+        else:
+            self.flush()
+        self.premises = []
+        self.arrow = None
+        self.cur = None
+
+    # ------------------------------------------------------------ rows
+    def row(self, elems: list[Elem], by: str) -> None:
+        if elems and elems[0].rel is None and not isinstance(elems[0].value, ReadError):
+            self.finish()
+            if self.condition and self._solving_row(elems, by):
+                return
+            self.condition = []
+            self.head_deriv = isinstance(elems[0].value, DerivSide)
+        self._row(elems, by)
+
+    def _solving_row(self, elems: list[Elem], by: str) -> bool:
+        """``v = R`` after a condition (with or without an arrow) claims that R solves it (rule 6)."""
+        if len(elems) < 2 or elems[1].rel != "EQ" or isinstance(elems[1].value, ReadError):
+            return False
+        v, value = elems[0].value, elems[1].value
+        if isinstance(v, DerivSide) or isinstance(value, DerivSide):
+            return False
+        if not is_variable(v) and is_variable(value):
+            v, value = value, v
+        if not is_variable(v):
+            return False
+        var = _unhat(v, self.condition)
+        mentioned = [q for q in self.condition if _mentions(q.lhs - q.rhs, var)]
+        if not mentioned:
+            return False
+        for q in mentioned:
+            self.emit(Solves(var, value, q.lhs, q.rhs), by, elems[1].rel_offset)
+        self.cur = elems[1].value
+        self.head_deriv = False
+        self._row(elems[2:], by)
+        return True
+
+    def _row(self, elems: list[Elem], by: str) -> None:
+        for e in elems:
+            if isinstance(e.value, ReadError):
+                if e.rel == "ARROW":
+                    self.pending = None
+                else:
+                    self.flush()
+                self.unreadable(e.value, by)
+                self.premises, self.arrow, self.cur = [], None, None
+                continue
+            if e.rel is None:
+                self.finish()
+                self.cur = e.value
+            elif e.rel == "ARROW":
+                self._arrow(e, by)
+            elif e.rel == "EQ":
+                self._equals(e, by)
+            else:
+                self.unreadable(ReadError("':=' may only follow the name being defined", e.rel_offset), by)
+                self.cur = e.value
+
+    def start_definition(self, body: Side) -> None:
+        self.finish()
+        self.cur = body
+
+    def _arrow(self, e: Elem, by: str) -> None:
+        if self.arrow is not None:
+            self.unreadable(ReadError("two implications in a row; write 'variable = expression' after the first",
+                                      e.rel_offset), by)
+        if self.pending is None:
+            self.unreadable(ReadError("an implication needs an equation 'A = B' before it", e.rel_offset), by)
+            self.cur, self.arrow = e.value, (e.rel_offset, by)
+            return
+        p, self.pending = self.pending, None
+        left, right = p.left, p.right
+        if isinstance(right, DerivSide) and not isinstance(left, DerivSide):
+            left, right = right, left
+        try:
+            if isinstance(left, DerivSide):
+                if isinstance(right, DerivSide):
+                    raise ValueError("both sides of the equation before the implication are derivatives")
+                if right == 0:
+                    lhs: sp.Expr = differentiate(left.of, left.wrt, left.order)
+                else:
+                    self._safe_emit(lambda: self._claim(p.left, p.right), p.by, p.offset)
+                    lhs = right
+                self.premises.append(_Premise(lhs, sp.S.Zero, e.rel_offset, by))
+            else:
+                self.premises.append(_Premise(left, right, e.rel_offset, by))  # type: ignore[arg-type]
+            self.emit(Noted("condition" if isinstance(left, DerivSide) and right == 0 else "premise"), p.by,
+                      p.offset)
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            self.unreadable(ReadError(f"cannot read the equation before the implication: {exc}", e.rel_offset), by)
+            self.premises = []
+        self.arrow = (e.rel_offset, by)
+        self.cur = e.value
+
+    def _equals(self, e: Elem, by: str) -> None:
+        if self.cur is None:
+            self.cur = e.value
+            return
+        if self.arrow is not None:
+            self.arrow = None
+            self._solved(self.cur, e.value, e.rel_offset, by)
+            self.cur = e.value
+            return
+        self.flush()
+        self.pending = _Pending(self.cur, e.value, e.rel_offset, by)
+        self.cur = e.value
+
+    def _solved(self, v: Side, value: Side, offset: int, by: str) -> None:
+        if isinstance(v, DerivSide) or isinstance(value, DerivSide):
+            self.pending = _Pending(v, value, offset, by, intermediate=True)
+            return
+        if not is_variable(v) and is_variable(value):
+            v, value = value, v
+        if not is_variable(v):
+            self.pending = _Pending(v, value, offset, by, intermediate=True)
+            return
+        if not self.premises:
+            return
+        var = _unhat(v, self.premises)
+        for q in self.premises:
+            if _mentions(q.lhs - q.rhs, var):
+                self.emit(Solves(var, value, q.lhs, q.rhs), q.by, q.offset)
+            else:
+                self.unreadable(ReadError(f"nothing to solve: the equation before this implication does not "
+                                          f"contain {var}", q.offset), q.by)
+        self.premises = []

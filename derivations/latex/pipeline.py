@@ -1,0 +1,498 @@
+"""Read a LaTeX file into ``Derivation`` objects of kernel claims: one per display environment.
+
+Each display is read twice: first to learn how its letters are used (indices, sizes,
+labels), then to build SymPy objects of the decided kinds. Rows that cannot be read
+become ``Unreadable`` steps naming file:line:column; the other steps are still built.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import sympy as sp
+from lark import Token, Tree
+
+from derivations.kernel.assume import covers
+from derivations.kernel.claims import Assumptions, Claim, Noted, Readings, Unreadable
+from derivations.kernel.derivation import Derivation
+from derivations.kernel.errors import InputError
+from derivations.latex import caps
+from derivations.latex.caps import ReadError
+from derivations.latex.parse import KNOWN_COMMANDS, parse_assume, parse_row
+from derivations.latex.source import Env, Row, Source, Span, expand_macros, macro_table, read_source
+from derivations.latex.lower_rows import ChainBuilder, Elem
+from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
+from derivations.latex.lower_nodes import Side, atom_name
+from derivations.latex.lower import PROBABILITY, Transformer
+
+__all__ = ["load_tex", "read_tex_string"]
+
+_DECLARATION = re.compile(r"^[ \t]*%[ \t]*(functions|variables)[ \t]*:([^\n]*)$", re.MULTILINE)
+MAX_AMBIGUOUS = 3
+_ARROW_START = re.compile(r"\s*\\(implies|Rightarrow|therefore|Longrightarrow)(?![a-zA-Z])")
+
+
+def load_tex(path: str) -> list[Derivation]:
+    """The derivations in a LaTeX file; InputError if it is missing, not UTF-8 or has no display."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > caps.MAX_FILE_BYTES:
+            raise InputError(f"file too large ({size} bytes; limit {caps.MAX_FILE_BYTES})", path)
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    return _read(data, path)
+
+
+def read_tex_string(text: str, source: str = "<string>") -> list[Derivation]:
+    """The derivations in LaTeX text; ``source`` names it in messages and reports."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"text is not valid Unicode at character {exc.start}", source) from None
+    return _read(data, source)
+
+
+def _read(data: bytes, path: str) -> list[Derivation]:
+    from derivations.latex.source import LOOKED_FOR
+
+    src = read_source(data, path)
+    if not src.envs and not src.issues:
+        raise InputError(f"no environment found (looked for {LOOKED_FOR})", path)
+    if not src.envs and not any("never closed" in i.message for i in src.issues):
+        notes = "; ".join(f"{src.place(i.offset)}: {i.message}" for i in src.issues)
+        raise InputError(f"no environment found (looked for {LOOKED_FOR}); {notes}", path)
+    return _FileReader(src).run()
+
+
+@dataclass
+class _Assume:
+    offset: int
+    span: Span
+    tree: Optional[Tree]
+
+
+@dataclass
+class _ParsedRow:
+    row: Row
+    span: Optional[Span]
+    tree: Optional[Tree]
+    error: Optional[ReadError]
+    visible: dict[str, Definition]
+    definition: Optional[Definition] = None
+
+
+def _subjects(e: sp.Basic) -> set[str]:
+    """Names a relation is about: symbols and families, not bound or index-only symbols."""
+    if isinstance(e, sp.Indexed):
+        return {str(e.base.label)}
+    if isinstance(e, sp.Symbol):
+        return {e.name}
+    if isinstance(e, (sp.Sum, sp.Product)):
+        inner = _subjects(e.function)
+        for _, lo, hi in e.limits:
+            inner |= _subjects(lo) | _subjects(hi)
+        return inner - {lim[0].name for lim in e.limits}
+    out: set[str] = set()
+    for a in e.args:
+        out |= _subjects(a)
+    return out
+
+
+def _head(expr: Tree) -> tuple[str, str, tuple[str, ...]]:
+    """``(name, kind, params)`` of a definition head: ``x``, ``N_k``, ``f(x)``, ``\\ell(\\mu, s)``."""
+    bad = ReadError("cannot define this: write a letter, an indexed name such as N_k, or a function head "
+                    "such as f(x) before ':='")
+    kids = [c for c in expr.children if isinstance(c, Tree)]
+    if len(kids) != 1 or kids[0].data != "term":
+        raise bad
+    items = kids[0].children
+    if not items or items[0].data != "postfix" or not isinstance(items[0].children[0], Tree):
+        raise bad
+    name = atom_name(items[0].children[0])
+    if name is None:
+        raise bad
+    scripts = [c for c in items[0].children[1:]]
+    if len(items) == 1 and not scripts:
+        return name, "bare", ()
+    if len(items) == 1 and len(scripts) == 1 and isinstance(scripts[0], Tree) and scripts[0].data == "subscript":
+        params = _letters(scripts[0])
+        if params:
+            return name, "index", params
+        raise bad
+    if len(items) == 2 and not scripts and items[1].data == "postfix" and len(items[1].children) == 1:
+        grp = items[1].children[0]
+        if isinstance(grp, Tree) and grp.data == "paren":
+            params = []
+            for e in grp.children:
+                if isinstance(e, Token):
+                    continue
+                p = _letters(e)
+                if len(p) != 1:
+                    raise bad
+                params.extend(p)
+            if len(set(params)) == len(params):
+                return name, "func", tuple(params)
+    raise bad
+
+
+def _letters(node: Tree) -> tuple[str, ...]:
+    """Plain letters under a subscript or argument, in order; empty if anything else is there."""
+    out: list[str] = []
+    for t in node.iter_subtrees_topdown():
+        if t.data in ("letter", "greek"):
+            out.append(str(t.children[0]).lstrip("\\"))
+        elif t.data == "simple":
+            tok = t.children[0]
+            if tok.type == "NUMBER":
+                return ()
+            out.append(str(tok).lstrip("\\"))
+        elif t.data in ("sub", "expr", "term", "postfix", "subscript"):
+            if t.data == "postfix" and len(t.children) != 1:
+                return ()
+            if t.data == "expr" and len(t.children) != 1:
+                return ()
+            continue
+        else:
+            return ()
+    return tuple(out)
+
+
+def _reading_label(functions: frozenset[str], names: list[str]) -> str:
+    return "; ".join(f"{n} is a function" if n in functions else f"{n}(...) is {n} times (...)" for n in names)
+
+
+class _FileReader:
+    """Reads the environments of one file in order, sharing definitions and assumptions."""
+
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self.defs = Definitions()
+        self.steps = 0
+        self.capped = False
+        self.file_issues: list[tuple[int, str, str]] = []
+        self.reported: set[int] = set()
+        self._chain_cache: dict[tuple, tuple[list[tuple[list[sp.Basic], str]], Usage]] = {}
+        self.assumes: list[_Assume] = []
+        self.functions: frozenset[str] = frozenset()
+        self.letters: frozenset[str] = frozenset()
+        self.ambiguous: frozenset[str] = frozenset()
+        self.declared: frozenset[str] = frozenset()
+        if len(src.assumes) > caps.MAX_ASSUMES:
+            off = src.assumes[caps.MAX_ASSUMES][0]
+            self._issue_once(off, ReadError(f"too many '% assume:' lines (limit {caps.MAX_ASSUMES}); "
+                                            "the rest are not read", off))
+        for off, span in src.assumes[: caps.MAX_ASSUMES]:
+            span = self._strip_punct(span)
+            try:
+                span = expand_macros(span, macro_table(src, off), KNOWN_COMMANDS)
+                tree = parse_assume(span)
+            except ReadError as e:
+                self._issue_once(off, e)
+                tree = None
+            self.assumes.append(_Assume(off, span, tree))
+
+    @staticmethod
+    def _strip_punct(span: Span) -> Span:
+        span = span.strip()
+        while span.s and span.s[-1] in ".;":
+            span = span[:-1].strip()
+        return span
+
+    # ------------------------------------------------------------ reporting
+    def _message(self, e: ReadError) -> str:
+        place = self.src.place(e.offset) if e.offset is not None else self.src.path
+        text = " ".join(e.text.split())
+        near = f" (at '{text}')" if text and text not in e.message else ""
+        return f"{place}: {e.message}{near}"
+
+    def _issue_once(self, key: int, e: ReadError) -> None:
+        if key in self.reported:
+            return
+        self.reported.add(key)
+        off = e.offset if e.offset is not None else key
+        self.file_issues.append((off, self._message(e), e.text))
+
+    def _line(self, offset: int) -> int:
+        return self.src.where(offset)[0]
+
+    # ------------------------------------------------------------ the file
+    def run(self) -> list[Derivation]:
+        out, rows = [], 0
+        envs = []
+        for env in self.src.envs:
+            rows += len(env.rows)
+            if rows > caps.MAX_ROWS:
+                self._issue_once(env.offset, ReadError(f"too many display rows in this file (limit "
+                                                       f"{caps.MAX_ROWS}); the rest are not read", env.offset))
+                break
+            envs.append(env)
+        prepared = [self._prepare(env) for env in envs]
+        self._decide_functions(prepared)
+        for env, prep in zip(envs, prepared):
+            if self.capped:
+                break
+            d = self._env(env, *prep)
+            if d.steps:
+                out.append(d)
+        for issue in self.src.issues:
+            self.file_issues.append((issue.offset, f"{self.src.place(issue.offset)}: {issue.message}", issue.text))
+        if self.file_issues:
+            d = Derivation(f"{Path(self.src.path).name}", "problems with the file", source=self.src.path)
+            for off, msg, text in sorted(self.file_issues):
+                d.add(Unreadable(msg, text), line=self._line(off), column=self.src.where(off)[1])
+            out.insert(0, d)
+        return out
+
+    def _declared(self) -> tuple[set[str], set[str]]:
+        """``% functions: f, g`` and ``% variables: e`` lines: names declared as functions, and letters."""
+        funcs: set[str] = set()
+        letters: set[str] = set()
+        for m in _DECLARATION.finditer(self.src.text):
+            names = {n.strip().lstrip("\\") for n in m.group(2).split(",") if n.strip()}
+            (funcs if m.group(1) == "functions" else letters).update(names)
+        return funcs, letters
+
+    def _decide_functions(self, prepared: list[tuple]) -> None:
+        """Rule 14 over the whole file: which names are functions, and which are read both ways."""
+        funcs, letters = self._declared()
+        one: set[str] = set()
+        many: set[str] = set()
+        plain: set[str] = set()
+        for _, _, u_rows, _ in prepared:
+            one |= u_rows.applied_one
+            many |= u_rows.applied_many
+            plain |= u_rows.plain | u_rows.family
+        self.letters = frozenset(letters)
+        self.functions = frozenset(funcs | many | ((one & PROBABILITY) - plain))
+        self.declared = frozenset(funcs)
+        self.ambiguous = frozenset(one - plain - self.functions)
+
+    def _parse_rows(self, env: Env) -> list[_ParsedRow]:
+        out = []
+        for row in env.rows:
+            vis = self.defs.visible(row.offset)
+            try:
+                span = expand_macros(row.math, macro_table(self.src, row.offset), KNOWN_COMMANDS)
+                tree = parse_row(span)
+            except ReadError as e:
+                out.append(_ParsedRow(row, None, None, e, vis))
+                continue
+            pr = _ParsedRow(row, span, tree, None, vis)
+            kids = tree.children
+            defines = [k for k in kids if k.data == "rel" and k.children[0].type == "DEFINE"]
+            if defines:
+                if kids[0].data != "expr" or len(kids) < 3 or kids[1] is not defines[0] or len(defines) > 1:
+                    pr.error = ReadError("':=' may only follow the name being defined, once per row",
+                                         span.offset(defines[0].children[0].start_pos or 0))
+                else:
+                    try:
+                        name, kind, params = _head(kids[0])
+                    except ReadError as e:
+                        e.offset, e.text = span.offset(0), span.s[:40]
+                        pr.error = e
+                    else:
+                        nodes = sum(1 for _ in kids[2].iter_subtrees())
+                        pr.definition = Definition(name, kind, params, kids[2], row.offset, nodes, span)
+                        self.defs.add(pr.definition)
+            out.append(pr)
+        return out
+
+    def _elems(self, pr: _ParsedRow, kinds: Kinds, ranges: dict, collecting: bool,
+               usage: Optional[Usage] = None, reading: frozenset[str] = frozenset()) -> list[Elem]:
+        assert pr.tree is not None and pr.span is not None
+        t = Transformer(pr.span, kinds, pr.visible, ranges, collecting, usage)
+        t.reading = reading
+        kids = pr.tree.children
+        if pr.definition is not None:
+            kids = kids[1:]
+        elems: list[Elem] = []
+        rel: Optional[Token] = None
+        for k in kids:
+            if k.data == "rel":
+                rel = k.children[0]
+                continue
+            value: "Side | ReadError"
+            try:
+                value = t.expr(k)
+            except ReadError as e:
+                value = e
+            except RecursionError:
+                value = ReadError("expression nested too deeply", t.offset(k), pr.span.s[:40])
+            except (ValueError, TypeError, ArithmeticError, NotImplementedError, AttributeError) as exc:
+                value = ReadError(f"cannot build this expression ({type(exc).__name__}: {exc})"[:200],
+                                  t.offset(k), pr.span.s[:40])
+            rel_type = rel.type if rel is not None else None
+            rel_off = pr.span.offset(rel.start_pos or 0) if rel is not None else pr.span.offset(0)
+            elems.append(Elem(rel_type, rel_off, value))
+            rel = None
+        return elems
+
+    def _chains(self, a: _Assume, kinds: Kinds, collecting: bool) -> tuple[list[tuple[list[sp.Basic], str]], Usage]:
+        """The relation chains of one assumption line read under ``kinds`` (cached: lines repeat per display)."""
+        key = (a.offset, kinds, collecting)
+        if key in self._chain_cache:
+            return self._chain_cache[key]
+        assert a.tree is not None
+        usage = Usage()
+        t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, usage)
+        out: list[tuple[list[sp.Basic], str]] = []
+        try:
+            for rels, chain in t.relations(a.tree):
+                meta = chain.meta
+                out.append((rels, " ".join(a.span.s[meta.start_pos: meta.end_pos].split())))
+        except ReadError as e:
+            if not collecting:
+                self._issue_once(a.offset, e)
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+            if not collecting:
+                self._issue_once(a.offset, ReadError(f"cannot read this assumption ({exc})", a.offset))
+        self._chain_cache[key] = (out, usage)
+        return out, usage
+
+    def _relations(self, active: list[_Assume], kinds: Kinds, collecting: bool, used: set[str],
+                   usage: Optional[Usage] = None) -> tuple[list[sp.Basic], list[str]]:
+        relations: list[sp.Basic] = []
+        statements: list[str] = []
+        all_chains: list[tuple[list[sp.Basic], str]] = []
+        for a in active:
+            chains, seen = self._chains(a, kinds, collecting)
+            if usage is not None:
+                for name in ("index", "upper", "label", "family", "bare"):
+                    getattr(usage, name).update(getattr(seen, name))
+            all_chains.extend(chains)
+        reach = set(used)
+        changed = not collecting
+        while changed:  # a relation about a used name brings in what it relates it to, whole chains at once
+            changed = False
+            for rels, _ in all_chains:
+                subj = set().union(*(_subjects(r) for r in rels)) if rels else set()
+                if subj & reach and not subj <= reach:
+                    reach |= subj
+                    changed = True
+        for rels, text in all_chains:
+            keep = rels if collecting or set().union(*(_subjects(r) for r in rels)) & reach else []
+            if keep:
+                relations.extend(keep)
+                statements.append(text)
+        return relations, statements
+
+    # ------------------------------------------------------------ one display
+    def _prepare(self, env: Env) -> tuple:
+        """Parse a display's rows and record how its names are used (the first reading)."""
+        rows = self._parse_rows(env)
+        active = [a for a in self.assumes if a.offset < env.offset and a.tree is not None]
+        u_assume, u_rows = Usage(), Usage()
+        rels1, _ = self._relations(active, Kinds(), True, set(), u_assume)
+        ranges1 = range_bounds(rels1)
+        for pr in rows:
+            if pr.tree is not None and pr.error is None:
+                self._elems(pr, Kinds(), ranges1, True, u_rows)
+        return rows, u_assume, u_rows, rels1
+
+    def _env(self, env: Env, rows: list[_ParsedRow], u_assume: Usage, u_rows: Usage,
+             rels1: list[sp.Basic]) -> Derivation:
+        line = self._line(env.offset)
+        name = f"{Path(self.src.path).name}:{line}"
+        kind = "\\[...\\]" if env.kind == "\\[" else env.kind
+        d = Derivation(name, env.title or f"{kind} at line {line}", source=self.src.path)
+        active = [a for a in self.assumes if a.offset < env.offset and a.tree is not None]
+        used = set(u_rows.names())
+        for r in rels1:
+            if _subjects(r) & u_rows.names():
+                used |= _subjects(r)
+        kinds = dataclasses.replace(decide_kinds(u_rows, u_assume, rels1, used), functions=self.functions,
+                                    letters=self.letters, declared=self.declared)
+        relations, statements = self._relations(active, kinds, False, u_rows.names())
+        ranges = range_bounds(relations)
+        sizes = tuple(kinds.symbol(n) for n in sorted(kinds.size))
+        d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
+                                    cover=tuple(dict.fromkeys(covers(relations, ranges))),
+                                    statements=tuple(dict.fromkeys(statements)))
+        d.added.extend(f"{n} takes whole-number values (compared with an index in an indicator)"
+                       for n in sorted(kinds.label))
+        amb = sorted(self.ambiguous & u_rows.applied_one)
+        if len(amb) > MAX_AMBIGUOUS:
+            shown = ", ".join(amb)
+            for pr in rows[:1]:
+                self._emit(d, Unreadable(f"{self.src.place(pr.row.offset)}: too many names written "
+                                         f"like functions without a declaration ({shown}); declare "
+                                         f"'% functions: ...' or write products with \\cdot"), "", pr.row.offset,
+                           rows)
+            return d
+        subsets = [frozenset(c) for k in range(len(amb) + 1) for c in itertools.combinations(amb, k)]
+        runs = [self._build(rows, kinds, ranges, env, reading) for reading in subsets]
+        if len({len(r) for r in runs}) > 1:
+            for claim, by, off in runs[0]:
+                self._emit(d, Unreadable(f"{self.src.place(off)}: the readings of {', '.join(amb)}(...) as "
+                                         "functions and as products give different steps; declare "
+                                         "'% functions: ...' or write products with \\cdot"), by, off, rows)
+            return d
+        index = {sub: n for n, sub in enumerate(subsets)}
+        for k, (claim, by, off) in enumerate(runs[0]):
+            claims = [r[k][0] for r in runs]
+            if all(c == claims[0] for c in claims[1:]):
+                self._emit(d, claim, by, off, rows)
+                continue
+            rel = [n for n in amb if any(claims[index[s]] != claims[index[s ^ {n}]] for s in subsets)]
+            mine = [sub for sub in subsets if sub <= set(rel)]
+            labels = [_reading_label(sub, rel) for sub in mine]
+            names = ", ".join(rel)
+            settle = (f"Declare '% functions: {names}' if {'they are functions' if len(rel) > 1 else 'it is a function'}"
+                      ", or write the product with \\cdot.")
+            self._emit(d, Readings(tuple(zip(labels, [claims[index[sub]] for sub in mine])), settle), by, off, rows)
+        return d
+
+    def _emit(self, d: Derivation, claim: Claim, by: str, offset: int, rows: list[_ParsedRow]) -> None:
+        if self.steps >= caps.MAX_STEPS:
+            if not self.capped:
+                self.capped = True
+                d.add(Unreadable(f"{self.src.place(offset)}: too many steps in this file (limit "
+                                 f"{caps.MAX_STEPS}); the rest are not read"), line=self._line(offset))
+            return
+        self.steps += 1
+        row = max((pr.row for pr in rows if pr.row.offset <= offset), key=lambda r: r.offset, default=None)
+        text = " ".join(row.math.s.split()) if row is not None else ""
+        kind = claim.kind if isinstance(claim, Noted) else "claim"
+        d.add(claim, by=by, line=self._line(offset), text=text, kind=kind, column=self.src.where(offset)[1])
+
+    def _build(self, rows: list[_ParsedRow], kinds: Kinds, ranges: dict, env: Env,
+               reading: frozenset[str]) -> list[tuple[Claim, str, int]]:
+        """The display's steps under one reading of rule 14 (the names in ``reading`` are functions)."""
+        out: list[tuple[Claim, str, int]] = []
+
+        def emit(claim: Claim, by: str, offset: int) -> None:
+            out.append((claim, by, offset))
+
+        def unreadable(e: ReadError, by: str = "") -> None:
+            off = e.offset if e.offset is not None else env.offset
+            emit(Unreadable(self._message(e), e.text), by, off)
+
+        builder = ChainBuilder(emit, unreadable)
+        for pr in rows:
+            if pr.error is not None or pr.tree is None:
+                builder.broken(bool(_ARROW_START.match(pr.row.math.s)))
+                unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
+                continue
+            elems = self._elems(pr, kinds, ranges, False, Usage(), reading)
+            if pr.definition is not None:
+                body = elems[0]
+                if isinstance(body.value, ReadError):
+                    builder.broken(False)
+                    unreadable(body.value)
+                else:
+                    builder.start_definition(body.value)
+                builder.row(elems[1:], pr.row.by)
+            else:
+                builder.row(elems, pr.row.by)
+        builder.finish()
+        return out

@@ -1,0 +1,119 @@
+"""What each letter is in one display: an index, a size, a label family, a positive quantity.
+
+The reader first reads a display to record how letters are used (``Usage``), then decides
+their kinds (``Kinds``) and reads it again building SymPy objects of those kinds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+from lark import Tree
+
+from derivations.kernel.assume import positive_targets, range_bounds
+
+__all__ = ["Definition", "Definitions", "Kinds", "Usage", "decide_kinds", "range_bounds"]
+
+
+@dataclass
+class Usage:
+    """Names seen while reading, by role (a name may have several)."""
+
+    index: set[str] = field(default_factory=set)
+    upper: set[str] = field(default_factory=set)
+    label: set[str] = field(default_factory=set)
+    family: set[str] = field(default_factory=set)
+    bare: set[str] = field(default_factory=set)
+    applied_one: set[str] = field(default_factory=set)
+    applied_many: set[str] = field(default_factory=set)
+    plain: set[str] = field(default_factory=set)
+
+    def names(self) -> set[str]:
+        return self.index | self.upper | self.label | self.family | self.bare
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The decided kind of every name in one display."""
+
+    index: frozenset[str] = frozenset()
+    size: frozenset[str] = frozenset()
+    label: frozenset[str] = frozenset()
+    positive: frozenset[str] = frozenset()
+    positive_family: frozenset[str] = frozenset()
+    family: frozenset[str] = frozenset()
+    functions: frozenset[str] = frozenset()
+    letters: frozenset[str] = frozenset()
+    declared: frozenset[str] = frozenset()
+
+    def symbol(self, name: str) -> sp.Symbol:
+        if name in self.size:
+            return sp.Symbol(name, integer=True, positive=True)
+        if name in self.index:
+            return sp.Symbol(name, integer=True)
+        if name in self.positive:
+            return sp.Symbol(name, positive=True)
+        return sp.Symbol(name, real=True)
+
+    def base(self, name: str) -> sp.IndexedBase:
+        if name in self.label:
+            return sp.IndexedBase(name, integer=True)
+        if name in self.positive_family:
+            return sp.IndexedBase(name, positive=True)
+        return sp.IndexedBase(name, real=True)
+
+
+def decide_kinds(rows: Usage, assumed: Usage, relations: list[sp.Basic], used: set[str]) -> Kinds:
+    """Kinds from how names were used in the rows and what the assumptions say.
+
+    ``used`` is every name the display's claims and kept assumptions mention; only those can be sizes.
+    """
+    index = set(rows.index) | set(assumed.index)
+    size = set(rows.upper) | set(assumed.upper)
+    for name, (lo, hi) in range_bounds(relations).items():
+        if name in index and isinstance(hi, sp.Symbol) and hi.name not in index:
+            size.add(hi.name)
+    size &= used
+    pos, pos_fam = positive_targets(relations)
+    label = set(rows.label)
+    return Kinds(
+        index=frozenset(index - size),
+        size=frozenset(size),
+        label=frozenset(label),
+        positive=frozenset(pos - size - index),
+        positive_family=frozenset(pos_fam - label),
+        family=frozenset(rows.family | assumed.family),
+    )
+
+
+@dataclass
+class Definition:
+    """``NAME := body``: a bare name, an indexed name ``N_k`` or a function head ``f(x)``."""
+
+    name: str
+    kind: str
+    params: tuple[str, ...]
+    body: Tree
+    offset: int
+    nodes: int
+    span: Any = None
+    visible: "dict[str, Definition]" = field(default_factory=dict)
+
+
+class Definitions:
+    """Definitions in file order; what is visible at a place is what was defined before it."""
+
+    def __init__(self) -> None:
+        self._all: list[Definition] = []
+
+    def add(self, d: Definition) -> None:
+        d.visible = self.visible(d.offset)
+        self._all.append(d)
+
+    def visible(self, offset: int) -> dict[str, Definition]:
+        out: dict[str, Definition] = {}
+        for d in self._all:
+            if d.offset < offset:
+                out[d.name] = d
+        return out
