@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derivations.kernel.claims import DerivativeOf, Equal, Solves, Unreadable
+from derivations.kernel.claims import Compare, DerivativeOf, Equal, Noted, Readings, Solves, Unreadable
 from derivations.kernel.errors import InputError
 from derivations.kernel.verdict import check_derivation
 from derivations.latex import caps, load_tex, read_tex_string
@@ -33,10 +33,11 @@ CAPS = [
     pytest.param(r"\[ (a+b+c+d+e+f+g)^{60} = 1 \]", "expansion of a power too large", id="expansion"),
     pytest.param(r"\[ a^{100000} = 1 \]", "exponent 100000 too large", id="symbolic-exponent"),
     pytest.param(r"\[ 100000! = 1 \]", "factorial too large", id="factorial"),
-    pytest.param("\\def\\a{\\a}\n\\[ \\a = 1 \\]", "macro expansion too deep", id="macro-depth"),
+    pytest.param("\\def\\a{\\a}\n\\[ \\a = 1 \\]", "is it recursive", id="macro-depth"),
     pytest.param("\\def\\a{\\b\\b\\b\\b}\\def\\b{\\c\\c\\c\\c}\\def\\c{\\d\\d\\d\\d}\\def\\d{xxxxxxxxxxxxxxxxxxxxxxxx}\n"
-                 "\\[ \\a\\a\\a\\a\\a\\a\\a\\a = 1 \\]", "macro expansion too large", id="macro-size"),
-    pytest.param("\\newcommand{\\sq}[1]{#1^2}\n\\[ \\sq{a} = a^2 \\]", "takes parameters", id="macro-parameters"),
+                 "\\[ \\a\\a\\a\\a\\a\\a\\a\\a = 1 \\]", "(defined at line 1)", id="macro-bomb"),
+    pytest.param("\\def\\d{" + "x" * 900 + "}\n\\[ \\d\\d\\d\\d\\d = 1 \\]", "expansion too large", id="macro-size"),
+    pytest.param("\\newcommand{\\sq}[1]{#1^2}\n\\[ a = \\sq \\]", "argument 1 is missing", id="macro-argument-missing"),
     pytest.param("\\newcommand{\\big}{" + "a" * (caps.MAX_MACRO_BODY + 1) + "}\n\\[ a = a \\]", "body too long", id="macro-body"),
 ]
 
@@ -155,7 +156,9 @@ def test_a_hostile_file_is_checked_to_the_end_without_traceback() -> None:
 TOKENS = [r"\frac", "{", "}", "(", ")", "[", "]", "^", "_", "=", "+", "-", r"\sum", r"\prod", r"\log", r"\exp",
           r"\partial", r"\mathbb{1}", r"\implies", ":=", "&", r"\\", "x", "y", "k", "2", "10", r"\sigma",
           r"\left(", r"\right)", r"\cdot", "/", "!", ",", r"\sqrt", r"\foo", "%", "\n", " ", "0.5", r"\{", r"\}",
-          "e", "d", r"\text{t}", r"\quad", "(m)", r"\le", "\u0430", "\u00b2"]
+          "e", "d", r"\text{t}", r"\quad", "(m)", r"\le", "\u0430", "\u00b2", "|", r"\|", r"\binom", r"\max",
+          r"\mathbf{x}", r"\mathrm{MSE}", r"\operatorname{sgn}", "\u03b1", r"\iff", r"\geq", r"\neq", r"\left|",
+          r"\newcommand{\f}[1]{#1 #1}", r"\f", r"\sum_{i,j}", r"\sum_{i \neq j}", "\u2264"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -170,6 +173,6 @@ def test_token_soup_never_crashes(tokens: list[str]) -> None:
             continue
         for d in derivations:
             for s in d.steps:
-                assert isinstance(s.claim, (Equal, DerivativeOf, Solves, Unreadable))
+                assert isinstance(s.claim, (Equal, Compare, DerivativeOf, Solves, Unreadable, Noted, Readings))
                 if isinstance(s.claim, Unreadable):
                     assert re.match(r"f\.tex:\d+(:\d+)?: ", s.claim.message), s.claim.message

@@ -164,10 +164,6 @@ ORACLES: dict[str, Oracle] = {}
 
 # Cases whose constructs belong to later issues: strict xfails, so they fail loudly once those land.
 LATER = {
-    "assume-a-gt-b-abs-true": "issue 11: |x| is not read yet",
-    "assume-a-gt-b-abs-false": "issue 11: |x| is not read yet",
-    "assume-a-minus-b-pos-sign-false": "issue 11: |x| is not read yet",
-    "assume-chain-max-true": "issue 11: \\max is not read yet",
     "label-range-K-with-membership-assumption": "issue 11: '\\in \\{1, ..., K\\}' assumptions are not read yet",
     "label-range-assumed-1-K-summed-to-K-minus-1": "issue 11: '\\in \\{1, ..., K\\}' assumptions are not read yet",
     "definition-then-claim": "issue 11: definitions written with '=' (rule 7) are not read yet",

@@ -17,6 +17,7 @@ MIN_TRIALS = 8
 __all__ = [
     "Assumptions",
     "Claim",
+    "Compare",
     "DerivativeOf",
     "Equal",
     "MinimumAt",
@@ -65,6 +66,30 @@ class Equal:
 
     def _latex(self, printer: Any) -> str:
         return f"{_latex(printer, self.lhs)} = {_latex(printer, self.rhs)}"
+
+
+COMPARISONS = {"<": r"<", "<=": r"\leq", ">": r">", ">=": r"\geq", "!=": r"\neq"}
+
+
+@dataclass(frozen=True)
+class Compare:
+    """Claim ``lhs op rhs`` (``op`` one of ``<  <=  >  >=  !=``) for every value the assumptions allow."""
+
+    lhs: Expr
+    op: str
+    rhs: Expr
+
+    def __post_init__(self) -> None:
+        if self.op not in COMPARISONS:
+            raise ValueError(f"Compare: op must be one of {', '.join(COMPARISONS)}, not {self.op!r}")
+        _coerce(self, "lhs", "rhs")
+
+    def holds(self, d: int) -> bool:
+        """Whether the relation holds when ``lhs - rhs`` has sign ``d`` (-1, 0 or 1)."""
+        return {"<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0, "!=": d != 0}[self.op]
+
+    def _latex(self, printer: Any) -> str:
+        return f"{_latex(printer, self.lhs)} {COMPARISONS[self.op]} {_latex(printer, self.rhs)}"
 
 
 @dataclass(frozen=True)
@@ -199,7 +224,7 @@ class Readings:
         return self.readings[0][1]._latex(printer)
 
 
-Claim = Union[Equal, DerivativeOf, Solves, MinimumAt, Sampled, Unreadable, Noted, Readings]
+Claim = Union[Equal, Compare, DerivativeOf, Solves, MinimumAt, Sampled, Unreadable, Noted, Readings]
 
 
 @dataclass(frozen=True)

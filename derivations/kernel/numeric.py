@@ -15,8 +15,9 @@ from typing import Callable, Optional
 
 import sympy as sp
 
-from derivations.kernel.claims import Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Solves
+from derivations.kernel.claims import Assumptions, Claim, Compare, DerivativeOf, Equal, MinimumAt, Solves
 from derivations.kernel.evaluate import OutOfRange, Undefined, evaluate, structure
+from sympy import Indexed
 from sympy.core.function import AppliedUndef
 
 from derivations.kernel.sampler import POSITIVE_FUNCTIONS, Instantiation, Sampler, SamplingError, function_name
@@ -42,7 +43,7 @@ class Evidence:
 
 
 def claim_exprs(claim: Claim) -> list[sp.Expr]:
-    if isinstance(claim, Equal):
+    if isinstance(claim, (Equal, Compare)):
         return [claim.lhs, claim.rhs]
     if isinstance(claim, DerivativeOf):
         return [claim.result, claim.of, claim.wrt]
@@ -105,7 +106,7 @@ def _direct_route(inst: Instantiation) -> _Route:
 
 def _sides(claim: Claim, r: _Route) -> tuple[sp.Expr, sp.Expr]:
     """The two exact numbers the claim says are equal (for a minimum: the second derivative and 0)."""
-    if isinstance(claim, Equal):
+    if isinstance(claim, (Equal, Compare)):
         return r.value(claim.lhs), r.value(claim.rhs)
     if isinstance(claim, DerivativeOf):
         return r.value(claim.result), r.value(diff(r.struct(claim.of), r.struct(claim.wrt)))
@@ -154,6 +155,8 @@ def _compare(lv: sp.Expr, rv: sp.Expr, claim: Claim, complex_ok: bool = False) -
         except Exception:  # noqa: BLE001 - no guaranteed digits: no evidence
             return "undefined"
         return "agree" if n.is_real and n > 0 else "differ"
+    if isinstance(claim, Compare):
+        return _compare_order(lv, rv, claim)
     d = lv - rv
     if d.is_Rational:
         return "agree" if d == 0 else "differ"
@@ -168,6 +171,28 @@ def _compare(lv: sp.Expr, rv: sp.Expr, claim: Claim, complex_ok: bool = False) -
     except Exception:  # noqa: BLE001
         return "undefined"
     return "agree" if n == 0 else "differ"
+
+
+def _compare_order(lv: sp.Expr, rv: sp.Expr, claim: Compare) -> str:
+    """An inequality at one point: the sign of ``lhs - rhs`` decided exactly or at guaranteed precision."""
+    if lv.has(sp.I) or rv.has(sp.I):
+        return "undefined"
+    d = lv - rv
+    if d.free_symbols:
+        return "undefined"
+    if d.is_Rational:
+        sign = int(bool(d > 0)) - int(bool(d < 0))
+    else:
+        try:
+            n = d.evalf(40, strict=True)
+        except Exception:  # noqa: BLE001 - no guaranteed digits (an exact zero not seen as one): no evidence
+            return "undefined"
+        if not n.is_real:
+            return "undefined"
+        sign = int(bool(n > 0)) - int(bool(n < 0))
+        if sign == 0:
+            return "undefined"
+    return "agree" if claim.holds(int(sign)) else "differ"
 
 
 def _at(claim: Claim, inst: Instantiation, route: Callable[[Instantiation], _Route],
@@ -234,8 +259,8 @@ def confirm(claim: Claim, a: Assumptions, seed: int) -> Evidence:
 
 
 def _one_side_undefined(claim: Claim, inst: Instantiation) -> str:
-    """For an equation: the side that has no value while the other has a real one, else ''."""
-    if not isinstance(claim, Equal):
+    """For an equation or inequality: the side that has no value while the other has a real one, else ''."""
+    if not isinstance(claim, (Equal, Compare)):
         return ""
     route = _direct_route(inst)
     vals = []
@@ -281,6 +306,34 @@ def _hints(exprs: list[sp.Expr]) -> list[tuple[sp.Symbol, sp.Expr]]:
     return out[:8]
 
 
+def _on_boundary(claim: Compare, inst: Instantiation, turn: int) -> None:
+    """Move one drawn value onto a real zero of ``lhs - rhs``, where strict inequalities fail and
+    non-strict ones are tight: random points alone would miss ``x^2 > 0`` at x = 0."""
+    try:
+        d = inst.structural(claim.lhs - claim.rhs)
+        inst.evaluate(d)
+    except (SamplingError, ArithmeticError, TypeError, ValueError, RecursionError):
+        return
+    if d.has(AppliedUndef):
+        return
+    cands = sorted((a for a in inst.values if isinstance(a, (sp.Symbol, Indexed)) and not a.is_integer), key=str)
+    if not cands:
+        return
+    s = cands[turn % len(cands)]
+    g = d.xreplace({a: v for a, v in inst.values.items() if a != s})
+    if g.free_symbols != {s}:
+        return
+    try:
+        poly = sp.Poly(sp.together(g).as_numer_denom()[0], s)
+    except (sp.PolynomialError, sp.GeneratorsNeeded):
+        return
+    if not 1 <= poly.degree() <= 2 or not all(c.is_Rational for c in poly.all_coeffs()):
+        return
+    roots = sorted(sp.roots(poly, filter="R"), key=str)
+    if roots:
+        inst.values[s] = roots[turn % len(roots)]
+
+
 def sample(claim: Claim, a: Assumptions, points: int, seed: int, deadline: float) -> Evidence:
     """Random exact points: a doubly checked counterexample, or ``points`` agreeing points, or neither.
 
@@ -297,6 +350,10 @@ def sample(claim: Claim, a: Assumptions, points: int, seed: int, deadline: float
             continue
         if drawn < len(hints):
             inst.values[hints[drawn][0]] = hints[drawn][1]
+        elif isinstance(claim, Compare) and drawn % 3 == 1:
+            inst.edge = drawn // 3
+        elif isinstance(claim, Compare) and drawn % 3 == 2:
+            _on_boundary(claim, inst, drawn // 3)
         drawn += 1
         res, lv, rv = _at(claim, inst, _sampler_route)
         if res == "undefined":
@@ -374,6 +431,8 @@ def _differ_detail(claim: Claim, lv: sp.Expr, rv: sp.Expr) -> str:
     if isinstance(claim, Solves):
         return f"substituting the solution leaves lhs - rhs = {_short(lv)}, not 0"
     ls, rs = _pair(lv, rv)
+    if isinstance(claim, Compare):
+        return f"the relation fails: {ls} {claim.op} {rs} is false"
     return f"sides differ: {ls} vs {rs}"
 
 

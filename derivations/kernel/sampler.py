@@ -109,9 +109,12 @@ class Instantiation:
             hi_i = int(sp.floor(hi)) if hi is not None else lo_i + 12
             return sp.Integer(self.rng.randint(lo_i, max(lo_i, hi_i)))
         num = sp.Rational(self.rng.randint(1, 97), self.rng.randint(1, 13))
-        if self.edge is not None and lo is None and hi is None:
+        if self.edge is not None:
             pool = EDGE_POSITIVE if positive else EDGE_NONNEG if nonneg else EDGE_VALUES
-            return pool[(self.edge + len(self.values)) % len(pool)]
+            # inside the bounds only (whether a bound is strict, the assumption check decides)
+            pool = [v for v in pool if (lo is None or v >= lo) and (hi is None or v <= hi)]
+            if pool:
+                return pool[(self.edge + len(self.values)) % len(pool)]
         if lo is not None and hi is not None:
             return lo + (hi - lo) * sp.Rational(self.rng.randint(1, 99), 100)
         if lo is not None:

@@ -21,7 +21,7 @@ from sympy import Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
 from derivations.kernel.assume import added, context, inconsistent
-from derivations.kernel.claims import (Assumptions, Claim, DerivativeOf, Equal, MinimumAt, Noted, Readings, Sampled, Solves,
+from derivations.kernel.claims import (Assumptions, Claim, Compare, DerivativeOf, Equal, MinimumAt, Noted, Readings, Sampled, Solves,
                       Unreadable)
 from derivations.kernel.derivation import Derivation, Step
 from derivations.kernel.normalize import Context, atomize, is_positive, normalize
@@ -167,10 +167,37 @@ def _positive(e: sp.Expr, ctx: Context) -> bool:
     return False
 
 
+def _nonnegative(e: sp.Expr, ctx: Context) -> bool:
+    """Prove ``e >= 0``: zero, positive, or a form SymPy sees as nonnegative (squares, sums of them)."""
+    d = normalize(e, ctx)
+    if _zero(d, ctx) or _positive(d, ctx):
+        return True
+    a, _ = atomize(d, ctx)
+    for f in (lambda x: x, sp.factor, sp.expand, sp.simplify):
+        a = f(a)
+        if a.is_nonnegative:
+            return True
+    return False
+
+
+def _order(claim: Compare, ctx: Context) -> bool:
+    """Prove an inequality from the sign of ``lhs - rhs`` under the assumptions."""
+    d = normalize(claim.lhs, ctx) - normalize(claim.rhs, ctx)
+    if claim.op in ("<", "<="):
+        d = -d
+    if claim.op in (">", "<"):
+        return _positive(d, ctx)
+    if claim.op == "!=":
+        return _positive(d, ctx) or _positive(-d, ctx)
+    return _nonnegative(d, ctx)
+
+
 def _symbolic(claim: Claim, a: Assumptions) -> tuple[bool, str]:
     ctx = context(a)
     if isinstance(claim, Equal):
         return _zero(normalize(claim.lhs, ctx) - normalize(claim.rhs, ctx), ctx), ""
+    if isinstance(claim, Compare):
+        return _order(claim, ctx), ""
     if isinstance(claim, DerivativeOf):
         deriv = diff(normalize(claim.of, ctx), claim.wrt)
         return _zero(normalize(claim.result, ctx) - normalize(deriv, ctx), ctx), ""
@@ -359,7 +386,7 @@ def check(
             kind, detail, cex, n = out.value
             return _verdict(Kind(kind), detail, cex, n, since())
         return _verdict(Kind.UNKNOWN, f"numeric trials: {_first_line(out.reason, out.status)}", seconds=since())
-    if not isinstance(claim, (Equal, DerivativeOf, Solves, MinimumAt)):
+    if not isinstance(claim, (Equal, Compare, DerivativeOf, Solves, MinimumAt)):
         return _verdict(Kind.ERROR, f"not a claim: {type(claim).__name__}")
     too_big = _caps(claim)
     if too_big:

@@ -40,6 +40,6 @@ of /work/shared/spec/latex-input.md; the kernel decides every verdict. Choices b
   any other non-ASCII character (look-alike letters are named).
 - Caps (caps.py) are checked before any work; over a cap a step or the file gets an ``error``.
 """
-from derivations.latex.pipeline import load_tex, read_tex_string
+from derivations.latex.pipeline import load_preamble, load_tex, read_tex_string
 
-__all__ = ["load_tex", "read_tex_string"]
+__all__ = ["load_preamble", "load_tex", "read_tex_string"]

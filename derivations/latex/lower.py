@@ -16,12 +16,21 @@ from lark import Token, Tree
 from derivations.latex import caps
 from derivations.latex.lower_atoms import AtomReader
 from derivations.latex.caps import ReadError
-from derivations.latex.lower_nodes import GROUPS, DerivSide, Side, Val, atom_name, differentiate, is_num, primed, tokens, trees
+from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_name, bold_letter, differentiate, is_num,
+                                          is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
 
 __all__ = ["PROBABILITY", "Transformer"]
 
 PROBABILITY = frozenset({"p", "P", "q", "Pr"})
+
+
+def _only_as_index(body: sp.Expr, var: sp.Symbol) -> bool:
+    """``var`` occurs only as a whole index (``x_i``, ``u_{ki}``, ``[i = j]``), never in arithmetic."""
+    stripped = body.replace(lambda e: isinstance(e, sp.Indexed) and var in e.indices,
+                            lambda e: e.func(e.base, *[sp.Dummy() if x == var else x for x in e.indices]))
+    stripped = stripped.replace(lambda e: isinstance(e, sp.KroneckerDelta) and var in e.args, lambda e: sp.S.One)
+    return var not in stripped.free_symbols
 
 
 class Transformer(AtomReader):
@@ -131,6 +140,8 @@ class Transformer(AtomReader):
                     return Val("other", applied), 2
             elif d is None:
                 self.usage.plain.add(val.name)
+                if is_operator(val.name) and rest:
+                    raise self.error(f"{val.name} takes its argument in parentheses: {val.name}(x)", it)
             if d is not None and d.kind == "func" and nxt is not None and nxt.data == "paren":
                 args = [self.value(e) for e in trees(nxt)]
                 if len(args) != len(d.params):
@@ -254,51 +265,82 @@ class Transformer(AtomReader):
 
     # ------------------------------------------------------------ sums and products
     def _bigop(self, it: Tree, rest: list[Tree]) -> sp.Expr:
+        """``\\sum_{i=1}^{N}``, ``\\sum_i`` (rule 11: an assumed range, else one unspecified finite set),
+        ``\\sum_{i,j}`` (nested), ``\\sum_{i \\neq j}`` (every i of its set except j); the body is the rest of the term."""
         tok = tokens(it)[0]
         op = str(tok)
         lims = trees(it)
         if not lims:
             raise self.error(f"{op} needs limits, e.g. {op}_{{i=1}}^{{D}}", it)
-        lower = next(c for c in trees(lims[0]) if c.data in ("lower_var", "lower_range"))
+        lower = next(c for c in trees(lims[0]) if c.data.startswith("lower_"))
         uppers = [c for c in trees(lims[0]) if c.data == "bound"]
-        var_tok = tokens(trees(lower)[0])[0]
-        name = str(var_tok).lstrip("\\")
-        self.usage.index.add(name)
+        names = [str(tokens(v)[0]).lstrip("\\") for v in trees(lower) if v.data == "index_var"]
+        if not rest:
+            raise self.error(f"{op} needs a body after its limits", it)
         if lower.data == "lower_range":
             if not uppers:
                 raise self.error(f"{op} has a lower limit but no upper limit", it)
+            self.usage.index.add(names[0])
             with self._in("index"):
                 lo = self.value(trees(lower)[1])
             with self._in("upper"):
                 hi = self._bound(uppers[0])
+            return self._scoped(op, [(names[0], lo, hi, False)], rest, None)
+        if uppers:
+            raise self.error(f"{op} with an upper limit needs a lower limit {names[0]}=...", it)
+        if lower.data == "lower_neq":
+            names, other = names[:1], names[1]
         else:
-            if uppers:
-                raise self.error(f"{op} with an upper limit needs a lower limit {name}=...", it)
+            other = None
+        ranges = []
+        for name in names:
+            self.usage.index.add(name)
             rng = self.ranges.get(name)
             if rng is None:
-                if not self.collecting:
-                    raise self.error(f"{op}_{name} has no range: write {op}_{{{name}=1}}^{{D}} or assume "
-                                     f"1 \\leq {name} \\leq D", it)
-                rng = (sp.S.One, sp.S.One)
-            lo, hi = rng
-            for s in hi.free_symbols:
-                self.usage.upper.add(s.name)
-        if not rest:
-            raise self.error(f"{op} needs a body after its limits", it)
+                # one unspecified finite set per index name in the file: 1..#name, #name a size
+                size = f"#{self.index_sets.get(name, name)}"
+                self.usage.upper.add(size)
+                ranges.append((name, sp.S.One, self.kinds.symbol(size), True))
+            else:
+                for s in rng[1].free_symbols:
+                    self.usage.upper.add(s.name)
+                ranges.append((name, rng[0], rng[1], False))
+        return self._scoped(op, ranges, rest, other)
+
+    def _scoped(self, op: str, ranges: list[tuple[str, sp.Expr, sp.Expr, bool]], rest: list[Tree],
+                other: Optional[str]) -> sp.Expr:
+        """The body read with the indices bound, then the sums or products, innermost last."""
         taken = {s.name for v in self.bindings.values() for s in v.free_symbols}
-        var = sp.Symbol(primed(name, taken) if name in taken else name, integer=True)
-        saved = self.bindings
+        saved, saved_limits = self.bindings, self.limits
         self.bindings = dict(saved)
-        self.bindings[name] = var
-        saved_limits = self.limits
-        self.limits = {**saved_limits, name: (lo, hi)}
+        bound = []
+        for name, lo, hi, free in ranges:
+            var = sp.Symbol(primed(name, taken) if name in taken else name, integer=True)
+            self.bindings[name] = var
+            self.limits = {**self.limits, name: (lo, hi)}
+            bound.append((name, var, lo, hi, free))
         try:
             body = self.materialize(self._fold(rest))
+            if other is not None:
+                with self._in("index"):
+                    j = self._bare(other, rest[0])
+                body = body * (1 - sp.KroneckerDelta(bound[0][1], j))
         finally:
-            self.bindings = saved
-            self.limits = saved_limits
+            self.bindings, self.limits = saved, saved_limits
+        for name, var, _, _, free in bound:
+            if free:
+                for el in body.atoms(sp.Indexed):
+                    for pos, x in enumerate(el.indices):
+                        if x == var:
+                            self.usage.free_sets.setdefault((str(el.base.label), pos), set()).add(name)
+            if free and not self.collecting and not _only_as_index(body, var):
+                raise self.error(f"{op}_{name} has no range, and {name} is used as a number in its body (not only "
+                                 f"as an index), so its value depends on the index set; state it, e.g. "
+                                 f"'% assume: 1 \\leq {name} \\leq N'", rest[0])
         cls = sp.Sum if "sum" in op else sp.Product
-        return cls(body, (var, lo, hi))
+        for name, var, lo, hi, _ in reversed(bound):
+            body = cls(body, (var, lo, hi))
+        return body
 
     def _bound(self, t: Tree) -> sp.Expr:
         """A ``bound``/``arg``: one simple token or a braced expression."""
@@ -320,9 +362,16 @@ class Transformer(AtomReader):
         return self._bare(str(tok).lstrip("\\"), tok)
 
     # ------------------------------------------------------------ names, families, definitions
+    def _not_vector(self, name: str, node: Union[Tree, Token]) -> None:
+        letter = bold_letter(name)
+        if letter is not None and name not in self.kinds.letters:
+            raise self.error(f"bold {letter} is a vector or matrix (rule 15), which this version does not read; "
+                             f"declare '% scalars: {letter}' if it is a number", node)
+
     def _bare(self, name: str, node: Union[Tree, Token]) -> sp.Expr:
         if name in self.bindings:
             return self.bindings[name]
+        self._not_vector(name, node)
         if name == "e" and "e" not in self.kinds.letters:
             if self.mode in ("index", "upper"):
                 raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
@@ -343,6 +392,7 @@ class Transformer(AtomReader):
         return sym
 
     def _element(self, name: str, indices: list[sp.Expr], node: Tree) -> sp.Expr:
+        self._not_vector(name, node)
         if name == "e" and "e" not in self.kinds.letters:
             raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
         if name in self.bindings:
@@ -405,6 +455,9 @@ class Transformer(AtomReader):
                     val = self._pow(val, self._bound(trees(sup)[0]), sup)
             kind = "other"
         else:
+            if sub is not None and atom.data == "norm" and self._norm_index(sub):
+                sub = None
+                scripts = [s for s in scripts if s.data != "subscript"]
             if sub is not None:
                 raise self.error("a subscript on something that is not a letter", sub)
             inner = self._atom(atom)
@@ -426,6 +479,12 @@ class Transformer(AtomReader):
                 raise self.error(f"factorial too large (limit {caps.MAX_FACTORIAL}!)", t)
             val = sp.factorial(val)
         return Val(kind, val)
+
+    @staticmethod
+    def _norm_index(sub: Tree) -> bool:
+        """``\\|x\\|_1``, ``_2``, ``_p`` of a scalar: all are ``|x|`` (a plain letter is a scalar, rule 15)."""
+        inner = trees(trees(sub)[0])
+        return len(inner) == 1 and inner[0].data == "simple" and str(inner[0].children[0]) in ("1", "2", "p", "F")
 
     def _sample(self, sup: Tree) -> Optional[sp.Expr]:
         """The index of a parenthesised superscript ``^{(m)}``, else None (a power)."""

@@ -13,7 +13,7 @@ from lark import Token, Tree
 
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
-from derivations.latex.lower_nodes import GROUPS, DerivSide, Val, is_num, is_variable, trees
+from derivations.latex.lower_nodes import GROUPS, DerivSide, Val, is_num, is_variable, tokens, trees
 from derivations.latex.source import Span
 from derivations.latex.resolve import Definition, Kinds, Usage
 
@@ -41,6 +41,7 @@ class AtomReader:
         self.def_depth = 0
         self.def_nodes = 0
         self.reading: frozenset[str] = frozenset()
+        self.index_sets: dict[str, str] = {}
 
     # ------------------------------------------------------------ errors and places
     def _pos(self, node: Union[Tree, Token]) -> int:
@@ -120,6 +121,18 @@ class AtomReader:
             else:
                 delta = sp.Piecewise((sp.S.One, sp.Eq(a, b)), (sp.S.Zero, True))
             return Val("other", 1 - delta if rel.type == "NEQ" else delta)
+        if kind in ("abs", "norm"):
+            # a plain letter is a scalar (rule 15), and the norm of a scalar is its absolute value
+            return Val("other", sp.Abs(self.value(trees(atom)[0])))
+        if kind == "binom":
+            n, k = (self._bound(a) for a in trees(atom))
+            if (n.is_Integer and abs(int(n)) > caps.MAX_FACTORIAL) or (k.is_Integer and abs(int(k)) > caps.MAX_FACTORIAL):
+                raise self.error(f"binomial coefficient too large (limit {caps.MAX_FACTORIAL})", atom)
+            return Val("other", sp.binomial(n, k))
+        if kind == "maxmin":
+            op = str(tokens(atom)[0]).lstrip("\\")
+            args = [self.value(e) for e in trees(atom)]
+            return Val("other", (sp.Max if op == "max" else sp.Min)(*args))
         if kind in ("partial", "dee"):
             raise self.error("a differential (\\partial or d) outside a derivative \\frac", atom)
         raise self.error(f"cannot read {kind} here", atom)

@@ -15,7 +15,7 @@ from sympy.core.function import AppliedUndef
 
 from derivations.kernel.numeric import depends
 
-__all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "differentiate", "is_num",
+__all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "bold_letter", "differentiate", "is_num", "is_operator",
            "is_variable", "primed", "tokens", "trees"]
 
 DECOR_SUFFIX = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde"}
@@ -121,6 +121,27 @@ def atom_name(atom: Tree) -> Optional[str]:
         deco = str(atom.children[0]).lstrip("\\")
         base = str(trees(atom)[0].children[0]).lstrip("\\")
         return base + DECOR_SUFFIX[deco]
+    if kind == "font":
+        m = re.match(r"\\([a-z]+)\s*\{\s*([a-zA-Z]+)\s*\}", str(atom.children[0]))
+        assert m is not None
+        font, letters = m.groups()
+        if font == "mathrm" and letters == "e":
+            return "e"
+        if len(letters) > 1 and font in ("mathrm", "operatorname"):
+            return f"\\operatorname{{{letters}}}"
+        return f"\\{font}{{{letters}}}"
+    if kind == "bold":
+        return f"\\mathbf{{{str(trees(atom)[0].children[0]).lstrip(chr(92))}}}"
     return None
+
+
+def is_operator(name: str) -> bool:
+    """A multi-letter roman name (``\\operatorname{sgn}``, ``\\mathrm{MSE}``, a ``\\DeclareMathOperator``)."""
+    return name.startswith("\\operatorname{")
+
+
+def bold_letter(name: str) -> Optional[str]:
+    """The letter of a bold name (``\\mathbf{x}`` -> ``x``), else None."""
+    return name[len("\\mathbf{"):-1] if name.startswith("\\mathbf{") else None
 
 

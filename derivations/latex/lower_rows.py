@@ -12,11 +12,19 @@ from typing import Callable, Optional
 
 import sympy as sp
 
-from derivations.kernel.claims import Claim, DerivativeOf, Equal, Noted, Solves
+from derivations.kernel.claims import Claim, Compare, DerivativeOf, Equal, Noted, Solves
 from derivations.latex.caps import ReadError
 from derivations.latex.lower_nodes import DerivSide, Side, differentiate, is_variable
 
-__all__ = ["ChainBuilder", "Elem"]
+__all__ = ["ChainBuilder", "Elem", "comparison"]
+
+_OPS = {"<": "<", "lt": "<", ">": ">", "gt": ">", "leq": "<=", "le": "<=", "leqslant": "<=", "geq": ">=", "ge": ">=",
+        "geqslant": ">=", "neq": "!=", "ne": "!="}
+
+
+def comparison(text: str) -> str:
+    """The kernel's operator for an inequality written ``\\leq``, ``<``, ``\\neq``, ..."""
+    return _OPS[text.strip().lstrip("\\")]
 
 
 @dataclass
@@ -26,6 +34,7 @@ class Elem:
     rel: Optional[str]
     rel_offset: int
     value: "Side | ReadError"
+    text: str = ""
 
 
 @dataclass
@@ -207,6 +216,8 @@ class ChainBuilder:
                 self._arrow(e, by)
             elif e.rel == "EQ":
                 self._equals(e, by)
+            elif e.rel in ("CMP", "NEQ"):
+                self._inequality(e, by)
             else:
                 self.unreadable(ReadError("':=' may only follow the name being defined", e.rel_offset), by)
                 self.cur = e.value
@@ -259,6 +270,24 @@ class ChainBuilder:
         self.flush()
         self.pending = _Pending(self.cur, e.value, e.rel_offset, by)
         self.cur = e.value
+
+    def _inequality(self, e: Elem, by: str) -> None:
+        """``a \\leq b`` (rule 4): a claim of its own, checked like an equation; never a premise."""
+        left, self.cur = self.cur, e.value
+        if left is None:
+            return
+        if self.arrow is not None:
+            self.unreadable(ReadError("an inequality after an implication is not a solved form 'v = R'",
+                                      e.rel_offset), by)
+            self.arrow = None
+            return
+        self.flush()
+        if isinstance(left, DerivSide) or isinstance(e.value, DerivSide):
+            self.unreadable(ReadError("a derivative in an inequality is not read; write the derivative in an "
+                                      "equation first", e.rel_offset), by)
+            return
+        op = comparison(e.text)
+        self._safe_emit(lambda: Compare(left, op, e.value), by, e.rel_offset)  # type: ignore[arg-type]
 
     def _solved(self, v: Side, value: Side, offset: int, by: str) -> None:
         if isinstance(v, DerivSide) or isinstance(value, DerivSide):

@@ -23,49 +23,70 @@ from derivations.kernel.errors import InputError
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
 from derivations.latex.parse import KNOWN_COMMANDS, parse_assume, parse_row
-from derivations.latex.source import Env, Row, Source, Span, expand_macros, macro_table, read_source
+from derivations.latex.bars import prepare
+from derivations.latex.macros import Macro
+from derivations.latex.source import Env, Row, Source, Span, expand_macros, macro_table, read_preamble, read_source
 from derivations.latex.lower_rows import ChainBuilder, Elem
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
-from derivations.latex.lower_nodes import Side, atom_name
+from derivations.latex.lower_nodes import Side, atom_name, is_operator
 from derivations.latex.lower import PROBABILITY, Transformer
 
-__all__ = ["load_tex", "read_tex_string"]
+__all__ = ["load_preamble", "load_tex", "read_tex_string"]
 
-_DECLARATION = re.compile(r"^[ \t]*%[ \t]*(functions|variables)[ \t]*:([^\n]*)$", re.MULTILINE)
+_DECLARATION = re.compile(r"^[ \t]*%[ \t]*(functions|variables|scalars)[ \t]*:([^\n]*)$", re.MULTILINE)
 MAX_AMBIGUOUS = 3
+_BOLD_DECL = re.compile(r"^\\?(?:mathbf|bm|boldsymbol)\s*\{\s*\\?([a-zA-Z]+)\s*\}$")
+
+
+def _bold_name(declared: str) -> str:
+    """``% scalars: w`` (or ``\\mathbf{w}``) names the bold letter w as a number of its own."""
+    m = _BOLD_DECL.match(declared)
+    return f"\\mathbf{{{m.group(1) if m else declared}}}"
 _ARROW_START = re.compile(r"\s*\\(implies|Rightarrow|therefore|Longrightarrow)(?![a-zA-Z])")
 
 
-def load_tex(path: str) -> list[Derivation]:
-    """The derivations in a LaTeX file; InputError if it is missing, not UTF-8 or has no display."""
+def _file_bytes(path: str) -> bytes:
     p = Path(path)
     try:
         size = p.stat().st_size
         if size > caps.MAX_FILE_BYTES:
             raise InputError(f"file too large ({size} bytes; limit {caps.MAX_FILE_BYTES})", path)
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
-    return _read(data, path)
 
 
-def read_tex_string(text: str, source: str = "<string>") -> list[Derivation]:
+def load_preamble(path: str) -> list[Macro]:
+    """The macros of a course's shared preamble (``--preamble FILE``); InputError if unreadable."""
+    return read_preamble(_file_bytes(path), path)
+
+
+def load_tex(path: str, preamble: Optional[str] = None) -> list[Derivation]:
+    """The derivations in a LaTeX file; InputError if it is missing, not UTF-8 or has no display.
+
+    ``preamble``: a file whose macros (``\\newcommand``, ``\\def``, ``\\DeclareMathOperator``) hold here too.
+    """
+    macros = load_preamble(preamble) if preamble else []
+    return _read(_file_bytes(path), path, macros)
+
+
+def read_tex_string(text: str, source: str = "<string>", preamble: Optional[str] = None) -> list[Derivation]:
     """The derivations in LaTeX text; ``source`` names it in messages and reports."""
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise InputError(f"text is not valid Unicode at character {exc.start}", source) from None
-    return _read(data, source)
+    return _read(data, source, load_preamble(preamble) if preamble else [])
 
 
-def _read(data: bytes, path: str) -> list[Derivation]:
+def _read(data: bytes, path: str, preamble: list[Macro]) -> list[Derivation]:
     from derivations.latex.source import LOOKED_FOR
 
-    src = read_source(data, path)
+    src = read_source(data, path, preamble)
     if not src.envs and not src.issues:
         raise InputError(f"no environment found (looked for {LOOKED_FOR})", path)
     if not src.envs and not any("never closed" in i.message for i in src.issues):
@@ -187,6 +208,7 @@ class _FileReader:
         self.letters: frozenset[str] = frozenset()
         self.ambiguous: frozenset[str] = frozenset()
         self.declared: frozenset[str] = frozenset()
+        self.index_sets: dict[str, str] = {}
         if len(src.assumes) > caps.MAX_ASSUMES:
             off = src.assumes[caps.MAX_ASSUMES][0]
             self._issue_once(off, ReadError(f"too many '% assume:' lines (limit {caps.MAX_ASSUMES}); "
@@ -194,7 +216,7 @@ class _FileReader:
         for off, span in src.assumes[: caps.MAX_ASSUMES]:
             span = self._strip_punct(span)
             try:
-                span = expand_macros(span, macro_table(src, off), KNOWN_COMMANDS)
+                span = prepare(expand_macros(span, macro_table(src, off), KNOWN_COMMANDS, src.origins))
                 tree = parse_assume(span)
             except ReadError as e:
                 self._issue_once(off, e)
@@ -213,7 +235,9 @@ class _FileReader:
         place = self.src.place(e.offset) if e.offset is not None else self.src.path
         text = " ".join(e.text.split())
         near = f" (at '{text}')" if text and text not in e.message else ""
-        return f"{place}: {e.message}{near}"
+        origin = self.src.origins.get(e.offset) if e.offset is not None else None
+        via = f"; it comes from macro {origin}" if origin and origin not in e.message else ""
+        return f"{place}: {e.message}{near}{via}"
 
     def _issue_once(self, key: int, e: ReadError) -> None:
         if key in self.reported:
@@ -238,6 +262,7 @@ class _FileReader:
             envs.append(env)
         prepared = [self._prepare(env) for env in envs]
         self._decide_functions(prepared)
+        self._decide_index_sets(prepared)
         for env, prep in zip(envs, prepared):
             if self.capped:
                 break
@@ -259,6 +284,9 @@ class _FileReader:
         letters: set[str] = set()
         for m in _DECLARATION.finditer(self.src.text):
             names = {n.strip().lstrip("\\") for n in m.group(2).split(",") if n.strip()}
+            if m.group(1) == "scalars":
+                # a bold letter declared a scalar is a number of its own (rule 15)
+                names = {_bold_name(n) for n in names}
             (funcs if m.group(1) == "functions" else letters).update(names)
         return funcs, letters
 
@@ -273,16 +301,38 @@ class _FileReader:
             many |= u_rows.applied_many
             plain |= u_rows.plain | u_rows.family
         self.letters = frozenset(letters)
-        self.functions = frozenset(funcs | many | ((one & PROBABILITY) - plain))
-        self.declared = frozenset(funcs)
+        operators = {n for n in one | many if is_operator(n)}
+        self.functions = frozenset(funcs | many | operators | ((one & PROBABILITY) - plain))
+        self.declared = frozenset(funcs | operators)
         self.ambiguous = frozenset(one - plain - self.functions)
+
+    def _decide_index_sets(self, prepared: list[tuple]) -> None:
+        """Rule 11: a bound-free ``\\sum_i`` runs over one unspecified finite set per index letter in the file;
+        letters that index the same family in the same place (``x_i``, ``x_j``) share the family's set."""
+        parent: dict[str, str] = {}
+
+        def find(a: str) -> str:
+            while parent.setdefault(a, a) != a:
+                a = parent[a]
+            return a
+
+        for _, _, u_rows, _ in prepared:
+            for letters in u_rows.free_sets.values():
+                first, *others = sorted(letters)
+                for o in others:
+                    a, b = sorted((find(first), find(o)))
+                    parent[b] = a
+        self.index_sets = {a: find(a) for a in parent}
+        for _, _, u_rows, _ in prepared:
+            u_rows.upper = {f"#{self.index_sets.get(n[1:], n[1:])}" if n.startswith("#") else n for n in u_rows.upper}
 
     def _parse_rows(self, env: Env) -> list[_ParsedRow]:
         out = []
         for row in env.rows:
             vis = self.defs.visible(row.offset)
             try:
-                span = expand_macros(row.math, macro_table(self.src, row.offset), KNOWN_COMMANDS)
+                span = prepare(expand_macros(row.math, macro_table(self.src, row.offset), KNOWN_COMMANDS,
+                                             self.src.origins))
                 tree = parse_row(span)
             except ReadError as e:
                 out.append(_ParsedRow(row, None, None, e, vis))
@@ -312,6 +362,7 @@ class _FileReader:
         assert pr.tree is not None and pr.span is not None
         t = Transformer(pr.span, kinds, pr.visible, ranges, collecting, usage)
         t.reading = reading
+        t.index_sets = self.index_sets
         kids = pr.tree.children
         if pr.definition is not None:
             kids = kids[1:]
@@ -333,7 +384,7 @@ class _FileReader:
                                   t.offset(k), pr.span.s[:40])
             rel_type = rel.type if rel is not None else None
             rel_off = pr.span.offset(rel.start_pos or 0) if rel is not None else pr.span.offset(0)
-            elems.append(Elem(rel_type, rel_off, value))
+            elems.append(Elem(rel_type, rel_off, value, str(rel) if rel is not None else ""))
             rel = None
         return elems
 

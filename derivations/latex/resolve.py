@@ -28,6 +28,8 @@ class Usage:
     applied_one: set[str] = field(default_factory=set)
     applied_many: set[str] = field(default_factory=set)
     plain: set[str] = field(default_factory=set)
+    # (family, index position) -> letters of bound-free sums that index it there (rule 11)
+    free_sets: dict[tuple[str, int], set[str]] = field(default_factory=dict)
 
     def names(self) -> set[str]:
         return self.index | self.upper | self.label | self.family | self.bare

@@ -13,8 +13,10 @@ from typing import Iterable, Optional
 
 from derivations.kernel.errors import InputError
 from derivations.latex import caps
+from derivations.latex.macros import Macro, collect, expand
 
-__all__ = ["Env", "Issue", "Row", "Source", "Span", "char_problem", "read_source"]
+__all__ = ["Env", "Issue", "Row", "Source", "Span", "char_problem", "expand_macros", "macro_table", "read_preamble",
+           "read_source"]
 
 ENVIRONMENTS = ("align", "align*", "equation", "equation*", "gather", "gather*", "multline", "multline*",
                 "eqnarray", "eqnarray*", "flalign", "flalign*")
@@ -68,6 +70,8 @@ LATIN_LOOKALIKE = {
     "а": "a", "в": "B", "е": "e", "к": "K", "м": "M", "н": "H", "о": "o", "р": "p", "с": "c", "т": "T",
     "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ο": "o", "ν": "v",
     "ι": "i", "κ": "k", "τ": "t", "ρ": "p", "α": "a", "ɑ": "a", "ɡ": "g",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "Ρ": "P", "Τ": "T", "Χ": "X",
 }
 
 
@@ -143,7 +147,8 @@ class Source:
     line_starts: list[int]
     envs: list[Env] = field(default_factory=list)
     assumes: list[tuple[int, Span]] = field(default_factory=list)
-    macros: list[tuple[int, str, Optional[str]]] = field(default_factory=list)
+    macros: list[Macro] = field(default_factory=list)
+    origins: dict[int, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
 
     def where(self, offset: int) -> tuple[int, int]:
@@ -316,38 +321,6 @@ def _brace_ends(text: str) -> dict[int, int]:
         elif c == "}" and stack:
             ends[stack.pop()] = m.end()
     return ends
-
-
-_MACRO = re.compile(r"\\(?:(?:re|provide)?newcommand\*?\s*(?:\{\s*\\([a-zA-Z]+)\s*\}|\\([a-zA-Z]+))\s*(\[\s*\d\s*\])?"
-                    r"|def\s*\\([a-zA-Z]+)\s*(#\d)?)\s*(?=\{)")
-
-
-def _macros(text: str, src: Source) -> str:
-    """Collect parameterless macros (name -> body); blank their definitions."""
-    chars = list(text)
-    ends = _brace_ends(text) if "def" in text or "command" in text else {}
-    for m in _MACRO.finditer(text):
-        name = m.group(1) or m.group(2) or m.group(4)
-        end = ends.get(m.end(), -1)
-        if end < 0:
-            src.issues.append(Issue(m.start(), f"macro \\{name}: unbalanced braces in its body"))
-            continue
-        params = m.group(3) or m.group(5)
-        body = text[m.end() + 1: end - 1]
-        if len(src.macros) >= caps.MAX_MACROS:
-            src.issues.append(Issue(m.start(), f"too many macros (limit {caps.MAX_MACROS}); \\{name} ignored"))
-        elif params:
-            src.macros.append((m.start(), name, None))
-        elif len(body) > caps.MAX_MACRO_BODY:
-            src.issues.append(Issue(m.start(), f"macro \\{name} body too long ({len(body)} characters; "
-                                               f"limit {caps.MAX_MACRO_BODY})"))
-            src.macros.append((m.start(), name, None))
-        else:
-            src.macros.append((m.start(), name, body))
-        for j in range(m.start(), end):
-            if chars[j] != "\n":
-                chars[j] = " "
-    return "".join(chars)
 
 
 _ENV_DEF = re.compile(r"\\(?:re|provide)?newenvironment\*?\s*\{\s*([a-zA-Z@*]+)\s*\}\s*(?:\[\s*\d\s*\]\s*)?"
@@ -780,17 +753,23 @@ def _nothing_to_check(src: Source) -> bool:
     return True
 
 
-def read_source(data: bytes, path: str) -> Source:
-    """Decode, check and split a file into environments and rows; InputError if unreadable."""
+def read_source(data: bytes, path: str, preamble: Iterable[Macro] = ()) -> Source:
+    """Decode, check and split a file into environments and rows; InputError if unreadable.
+
+    ``preamble``: macros of a course's shared preamble, visible from the start of the file.
+    """
     text = _normalize(_decode(data, path), path)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     src = Source(path, text, line_starts)
+    src.macros.extend(preamble)
     stripped, src.assumes, src.issues = _strip_comments(text)
     for m in FORBIDDEN.finditer(stripped):
         cmd = " ".join(m.group(0).split())
         src.issues.append(Issue(m.start(), f"{cmd} is never followed: only this file is read, nothing is run",
                                 text[m.start(): m.end() + 40].split("\n")[0]))
-    stripped = _macros(stripped, src)
+    stripped, macros, problems = collect(stripped, lambda off: f"line {src.where(off)[0]}")
+    src.macros.extend(macros)
+    src.issues.extend(Issue(off, msg) for off, msg in problems)
     stripped, prose, maths = _environment_defs(stripped, src)
     headings = [(m.start(), " ".join(m.group(1).split())) for m in HEADING.finditer(stripped)]
     starts = [off for off, _ in headings]
@@ -806,32 +785,24 @@ def read_source(data: bytes, path: str) -> Source:
     return src
 
 
-def macro_table(src: Source, before: int) -> dict[str, Optional[str]]:
-    """Macros defined before a file offset: name -> body (None for one with parameters)."""
-    return {name: body for off, name, body in src.macros if off < before}
+def macro_table(src: Source, before: int) -> dict[str, Macro]:
+    """Macros defined before a file offset (a preamble's from the start), the latest of a name winning."""
+    return {m.name: m for m in src.macros if m.offset < before}
 
 
-def expand_macros(row: Span, table: dict[str, Optional[str]], known: Iterable[str]) -> Span:
-    """Replace uses of parameterless macros (not shadowing commands we read), with caps."""
-    if not table:
-        return row
-    known_set = set(known)
-    names = sorted((n for n in table if n not in known_set), key=len, reverse=True)
-    if not names:
-        return row
-    pat = re.compile(r"\\(" + "|".join(re.escape(n) for n in names) + r")(?![a-zA-Z])")
-    for _ in range(caps.MAX_MACRO_DEPTH + 1):
-        m = pat.search(row.s)
-        if not m:
-            return row
-        while m:
-            body = table[m.group(1)]
-            if body is None:
-                raise caps.ReadError(f"macro \\{m.group(1)} takes parameters; only macros without parameters "
-                                     "are expanded", row.offset(m.start()), m.group())
-            row = row.replace_at(m.start(), m.end(), body + " ")
-            if len(row.s) > caps.MAX_ROW_CHARS:
-                raise caps.ReadError(f"macro expansion too large (over {caps.MAX_ROW_CHARS} characters)",
-                                     row.offset(m.start()), m.group())
-            m = pat.search(row.s, m.start() + len(body) + 1)
-    raise caps.ReadError(f"macro expansion too deep (over {caps.MAX_MACRO_DEPTH} levels)", row.offset(0), row.s[:60])
+def expand_macros(row: Span, table: dict[str, Macro], known: Iterable[str],
+                  origins: Optional[dict[int, str]] = None) -> Span:
+    """Expand the document's macros in one row (see ``macros.expand``)."""
+    return expand(row, table, known, origins)
+
+
+def read_preamble(data: bytes, path: str) -> list[Macro]:
+    """The macros of a shared preamble file (``--preamble``), named by file and line in messages."""
+    text = _normalize(_decode(data, path), path)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    stripped, _, _ = _strip_comments(text)
+    _, macros, problems = collect(stripped, lambda off: f"{path}:{bisect.bisect_right(starts, off)}")
+    if problems:
+        off, msg = problems[0]
+        raise InputError(f"{path}:{bisect.bisect_right(starts, off)}: {msg}")
+    return [Macro(m.name, m.params, m.default, m.body, -1, m.where) for m in macros]
