@@ -4,7 +4,7 @@ from __future__ import annotations
 import sympy as sp
 import pytest
 
-from derivations.kernel.claims import DerivativeOf, Equal, Unreadable
+from derivations.kernel.claims import DerivativeOf, Equal, Noted, Unreadable
 from derivations.latex import read_tex_string
 
 
@@ -35,11 +35,11 @@ def steps(tex: str) -> list:
 
 
 def read(expr: str, assume: str = "") -> sp.Expr:
-    """The SymPy reading of one expression (as the left side of ``expr = 0``)."""
-    tex = (f"% assume: {assume}\n" if assume else "") + rf"\[ {expr} = 0 \]"
+    """The SymPy reading of one expression (as the right side of ``0 = expr``: never a definition, rule 7)."""
+    tex = (f"% assume: {assume}\n" if assume else "") + rf"\[ 0 = {expr} \]"
     (step,) = steps(tex)
     assert isinstance(step.claim, Equal), step.claim
-    return step.claim.lhs
+    return step.claim.rhs
 
 # Inside an indicator, plain k and the family y stay real (nothing makes them integers),
 # so y^{(m)} = k is 1 where equal, 0 otherwise, not a KroneckerDelta.
@@ -135,7 +135,8 @@ def test_sum_over_an_assumed_range_without_limits() -> None:
 
 
 def test_defined_function_applies_and_powers() -> None:
-    (st1, st2) = steps(r"\begin{align} f(t) &:= t^2 + 1 \\ f(a+b) &= f(a)^2 \\ f(a) f(b) &= 0 \end{align}")
+    (st0, st1, st2) = steps(r"\begin{align} f(t) &:= t^2 + 1 \\ f(a+b) &= f(a)^2 \\ f(a) f(b) &= 0 \end{align}")
+    assert st0.claim == Noted("definition") and st0.kind == "definition"
     assert st1.claim == Equal((a + b) ** 2 + 1, (a ** 2 + 1) ** 2)
     assert st2.claim == Equal((a ** 2 + 1) * (b ** 2 + 1), 0)
 
@@ -202,7 +203,7 @@ REFUSALS = [
     ("bound-free-index-as-number", r"\sum_i i x_i = 0", "used as a number", 11),
     ("bar-without-partner", r"|a + b = 0", "without its partner", 4),
     ("bars-two-pairings", r"|a|b|c| = 0", "can pair two ways", 4),
-    ("bold-is-a-vector", r"\mathbf{x} = 0", "bold x is a vector", 4),
+    ("bold-is-a-vector", r"0 = \mathbf{x}", "bold x is a vector", 8),
     ("operator-without-parentheses", r"\operatorname{sgn} a = 0", "takes its argument in parentheses", 4),
     ("greek-look-alike-capital", "\u0391 = 0", "looks like", 4),
     ("derivative-in-inequality", r"\frac{d}{dx} x^2 \leq 2x", "derivative in an inequality", 21),

@@ -103,7 +103,7 @@ def test_assert_proved_helper():
 def test_slips_example_fails_at_exactly_the_slips(pytester: pytest.Pytester):
     _copy_example(pytester, "gnb_with_slips.tex")
     result = pytester.runpytest_subprocess("--derivations", "*.tex", "-q")
-    result.assert_outcomes(failed=8, passed=13)  # 9 accepted steps and 4 noted rows (premises, conditions)
+    result.assert_outcomes(failed=8, passed=17)  # 9 accepted steps and 8 noted rows (definitions, premises, conditions)
     out = result.stdout.str()
     failed = sorted({int(line.split("line ")[1].split()[0]) for line in out.splitlines()
                      if line.startswith("FAILED gnb_with_slips.tex::line ")})

@@ -26,7 +26,7 @@ _GREEK = {
 _SYMBOLS = {
     "≤": "leq", "≥": "geq", "≠": "neq", "·": "cdot", "⋅": "cdot", "×": "times", "−": "-", "∂": "partial",
     "∑": "sum", "∏": "prod", "⇒": "Rightarrow", "⟹": "implies", "⇔": "iff", "⟺": "iff", "≈": "approx",
-    "∝": "propto", "∈": "in", "∞": "infty", "√": "sqrt", "∇": "nabla", "≔": "coloneqq", "≜": "triangleq",
+    "∝": "propto", "∈": "in", "∞": "infty", "√": "sqrt", "∇": "nabla", "≔": "coloneqq", "≜": "triangleq", "≡": "equiv",
 }
 UNICODE_COMMANDS = {**_GREEK, **_SYMBOLS}
 
@@ -112,6 +112,18 @@ def _bars(span: Span) -> Span:
     return span
 
 
+_DEF_SIGNS = re.compile(r"\\(?:stackrel|overset)\s*\{\s*(?:\\(?:text|mathrm|textrm|rm|scriptscriptstyle|scriptstyle)\s*"
+                        r"\{\s*def\s*\}|def|\\mathrm\s*def|\\triangle|\\Delta)\s*\}\s*(?:\{\s*=\s*\}|=)"
+                        r"|\\(?:triangleq|equiv|eqdef|defeq)(?![a-zA-Z])")
+
+
+def _definition_signs(span: Span) -> Span:
+    """Every way of writing "is defined as" (rule 7) becomes ``:=``."""
+    for m in reversed(list(_DEF_SIGNS.finditer(span.s))):
+        span = span.replace_at(m.start(), m.end(), ":=")
+    return span
+
+
 def prepare(span: Span) -> Span:
-    """The row as the grammar reads it: Unicode letters as commands, bars with their roles."""
-    return _bars(_unicode(span))
+    """The row as the grammar reads it: definition signs as ``:=``, Unicode letters as commands, bars with roles."""
+    return _bars(_definition_signs(_unicode(span)))

@@ -16,10 +16,16 @@ from derivations.kernel.claims import Claim, Compare, DerivativeOf, Equal, Noted
 from derivations.latex.caps import ReadError
 from derivations.latex.lower_nodes import DerivSide, Side, differentiate, is_variable
 
-__all__ = ["ChainBuilder", "Elem", "comparison"]
+__all__ = ["ChainBuilder", "Elem", "comparison", "noted_kind"]
 
 _OPS = {"<": "<", "lt": "<", ">": ">", "gt": ">", "leq": "<=", "le": "<=", "leqslant": "<=", "geq": ">=", "ge": ">=",
         "geqslant": ">=", "neq": "!=", "ne": "!="}
+
+
+def noted_kind(text: str) -> str:
+    """What a relation that is not checked states (rule 8): an approximation, a proportion, a distribution."""
+    name = text.strip().lstrip("\\")
+    return {"propto": "proportionality", "sim": "distribution"}.get(name, "approximation")
 
 
 def comparison(text: str) -> str:
@@ -218,6 +224,10 @@ class ChainBuilder:
                 self._equals(e, by)
             elif e.rel in ("CMP", "NEQ"):
                 self._inequality(e, by)
+            elif e.rel == "NOTED":
+                self.flush()
+                self.emit(Noted(noted_kind(e.text)), by, e.rel_offset)
+                self.premises, self.arrow, self.cur = [], None, e.value
             else:
                 self.unreadable(ReadError("':=' may only follow the name being defined", e.rel_offset), by)
                 self.cur = e.value

@@ -23,7 +23,7 @@ coloneqq coloneq mathrel Rightarrow implies therefore Longrightarrow leq le geq 
 quad qquad displaystyle textstyle limits nolimits left right middle big Big bigg Bigg bigl bigr Bigl Bigr
 biggl biggr Biggl Biggr bigm Bigm mid
 lvert rvert lVert rVert binom dbinom tbinom max min iff mathit mathsf mathtt bm boldsymbol vec mathbfit
-scriptstyle displaylimits
+scriptstyle displaylimits approx simeq propto sim thickapprox approxeq
 """))
 _TRANSPOSE = re.compile(r"\^\s*\{?\s*(\\top|\\intercal|\\(mathsf|text|mathrm)\s*\{\s*T\s*\})")
 _TOKEN_NAMES = {

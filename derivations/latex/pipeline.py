@@ -26,7 +26,7 @@ from derivations.latex.parse import KNOWN_COMMANDS, parse_assume, parse_row
 from derivations.latex.bars import prepare
 from derivations.latex.macros import Macro
 from derivations.latex.source import Env, Row, Source, Span, expand_macros, macro_table, read_preamble, read_source
-from derivations.latex.lower_rows import ChainBuilder, Elem
+from derivations.latex.lower_rows import ChainBuilder, Elem, noted_kind
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from derivations.latex.lower_nodes import Side, atom_name, is_operator
 from derivations.latex.lower import PROBABILITY, Transformer
@@ -166,6 +166,30 @@ def _head(expr: Tree) -> tuple[str, str, tuple[str, ...]]:
     raise bad
 
 
+_NOTED_REL = re.compile(r"\\(approx|simeq|propto|sim|thickapprox|approxeq)(?![a-zA-Z])")
+_NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold")
+
+
+def _names(tree: Tree) -> set[str]:
+    """Every letter-like name written in a tree (also as an index or a sum's variable)."""
+    out = {atom_name(t) for t in tree.iter_subtrees() if t.data in _NAMED}
+    out |= {str(tok).lstrip("\\") for t in tree.iter_subtrees() if t.data == "index_var" for tok in t.children}
+    out.discard(None)
+    return out  # type: ignore[return-value]
+
+
+def _is_condition(kids: list) -> bool:
+    """A row ``D = 0`` whose left side holds a derivative or gradient (rule 6), read from the tree alone."""
+    if len(kids) < 3 or kids[-2].data != "rel" or kids[-2].children[0].type != "EQ":
+        return False
+    last = kids[-1]
+    zero = [t for t in last.iter_subtrees() if t.data == "number"]
+    if len(zero) != 1 or str(zero[0].children[0]) != "0" or sum(1 for _ in last.iter_subtrees()) > 5:
+        return False
+    return any(t.data in ("partial", "dee") or (t.data == "letter" and str(t.children[0]) == "d")
+               for k in kids[:-2] if isinstance(k, Tree) for t in k.iter_subtrees())
+
+
 def _letters(node: Tree) -> tuple[str, ...]:
     """Plain letters under a subscript or argument, in order; empty if anything else is there."""
     out: list[str] = []
@@ -209,6 +233,7 @@ class _FileReader:
         self.ambiguous: frozenset[str] = frozenset()
         self.declared: frozenset[str] = frozenset()
         self.index_sets: dict[str, str] = {}
+        self.seen: set[str] = set()  # names met so far in the file, in reading order (rule 7)
         if len(src.assumes) > caps.MAX_ASSUMES:
             off = src.assumes[caps.MAX_ASSUMES][0]
             self._issue_once(off, ReadError(f"too many '% assume:' lines (limit {caps.MAX_ASSUMES}); "
@@ -222,6 +247,9 @@ class _FileReader:
                 self._issue_once(off, e)
                 tree = None
             self.assumes.append(_Assume(off, span, tree))
+            if tree is not None:
+                self.seen |= _names(tree)
+        self.seen |= self._declared()[0]  # a declared function is an arbitrary one, never defined by '='
 
     @staticmethod
     def _strip_punct(span: Span) -> Span:
@@ -326,8 +354,24 @@ class _FileReader:
         for _, _, u_rows, _ in prepared:
             u_rows.upper = {f"#{self.index_sets.get(n[1:], n[1:])}" if n.startswith("#") else n for n in u_rows.upper}
 
+    def _defines_with_equals(self, kids: list, condition_before: bool) -> bool:
+        """Rule 7: ``NAME = EXPR`` defines NAME when NAME has not appeared before in the file and is not in
+        EXPR; not after a condition in the same display (there ``v = R`` solves it, rule 6), not with an arrow."""
+        if condition_before or len(kids) < 3 or kids[0].data != "expr" or kids[1].data != "rel":
+            return False
+        if kids[1].children[0].type != "EQ" or any(k.data == "rel" and k.children[0].type == "ARROW" for k in kids):
+            return False
+        try:
+            name, _, _ = _head(kids[0])
+        except ReadError:
+            return False
+        if name == "pi" or (name == "e" and "e" not in self._declared()[1]):
+            return False  # constants (rule 12): e = 2.718 is a claim about Euler's number
+        return name not in self.seen and name not in _names(kids[2]) and self.defs.visible(1 << 62).get(name) is None
+
     def _parse_rows(self, env: Env) -> list[_ParsedRow]:
         out = []
+        condition_before = False
         for row in env.rows:
             vis = self.defs.visible(row.offset)
             try:
@@ -335,11 +379,19 @@ class _FileReader:
                                              self.src.origins))
                 tree = parse_row(span)
             except ReadError as e:
+                m = _NOTED_REL.search(row.math.s)
+                if m:
+                    # a row that states a model or an approximation is listed even when its maths is not read
+                    e = ReadError(f"noted: {noted_kind(m.group(1))}", None)
                 out.append(_ParsedRow(row, None, None, e, vis))
                 continue
             pr = _ParsedRow(row, span, tree, None, vis)
             kids = tree.children
             defines = [k for k in kids if k.data == "rel" and k.children[0].type == "DEFINE"]
+            if not defines and self._defines_with_equals(kids, condition_before):
+                defines = [kids[1]]
+            condition_before = condition_before or _is_condition(kids)
+            self.seen |= _names(tree)
             if defines:
                 if kids[0].data != "expr" or len(kids) < 3 or kids[1] is not defines[0] or len(defines) > 1:
                     pr.error = ReadError("':=' may only follow the name being defined, once per row",
@@ -530,6 +582,10 @@ class _FileReader:
 
         builder = ChainBuilder(emit, unreadable)
         for pr in rows:
+            if pr.error is not None and pr.error.message.startswith("noted: "):
+                builder.broken(False)
+                emit(Noted(pr.error.message[len("noted: "):]), pr.row.by, pr.row.offset)
+                continue
             if pr.error is not None or pr.tree is None:
                 builder.broken(bool(_ARROW_START.match(pr.row.math.s)))
                 unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
@@ -537,6 +593,8 @@ class _FileReader:
             elems = self._elems(pr, kinds, ranges, False, Usage(), reading)
             if pr.definition is not None:
                 body = elems[0]
+                builder.finish()
+                emit(Noted("definition"), pr.row.by, pr.row.offset)
                 if isinstance(body.value, ReadError):
                     builder.broken(False)
                     unreadable(body.value)
