@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any, Callable, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from derivations.content.builtins import BUILTINS, builtin_derivations
 from derivations.kernel.derivation import Derivation
@@ -15,12 +15,12 @@ __all__ = ["builtin", "check_path", "check_tex", "count_network", "load", "reade
 
 
 def _reader(module: str, attr: str) -> Callable[[str], list[Derivation]]:
-    def read(path: str) -> list[Derivation]:
+    def read(path: str, **options: Any) -> list[Derivation]:
         try:
             fn = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError):
             raise InputError(f"this installation cannot read {path} ({module} is missing)") from None
-        out = fn(path)
+        out = fn(path, **options)
         return list(out) if isinstance(out, (list, tuple)) else [out]
 
     return read
@@ -43,11 +43,16 @@ def builtin(name: str, numeric_samples: int = 0) -> list[Derivation]:
         raise InputError(f"unknown derivation {name!r}; built-ins are: {known}; files must end in .tex or .toml") from None
 
 
-def load(target: Union[str, Path], numeric_samples: int = 0) -> list[Derivation]:
-    """Derivations from a built-in name, a LaTeX file (.tex) or a claims file (.toml)."""
+def load(target: Union[str, Path], numeric_samples: int = 0, preamble: Optional[str] = None) -> list[Derivation]:
+    """Derivations from a built-in name, a LaTeX file (.tex) or a claims file (.toml).
+
+    ``preamble``: a LaTeX file whose macros hold in every .tex file (a course's shared preamble).
+    """
     name = str(target)
     suffix = Path(name).suffix.lower()
     table = readers()
+    if suffix == ".tex" and preamble:
+        return table[suffix](name, preamble=preamble)
     if suffix in table:
         return table[suffix](name)
     return builtin(name, numeric_samples)

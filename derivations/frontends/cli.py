@@ -62,10 +62,10 @@ def _seed(text: str) -> int:
     return int(text)
 
 
-def _targets(names: Sequence[str], numeric_samples: int) -> list[Derivation]:
+def _targets(names: Sequence[str], numeric_samples: int, preamble: Optional[str] = None) -> list[Derivation]:
     out: list[Derivation] = []
     for name in names or list(BUILTINS):
-        out.extend(load(name, numeric_samples))
+        out.extend(load(name, numeric_samples, preamble))
     return out
 
 
@@ -77,7 +77,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    derivs = _targets(args.targets, args.numeric_samples)
+    derivs = _targets(args.targets, args.numeric_samples, args.preamble)
     report = Report([check_derivation(d, budget=args.budget, points=args.points, seed=args.seed) for d in derivs],
                     seed=args.seed)
     print(report.to_json() if args.json else report.to_text())
@@ -101,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"random datasets per numeric check of a built-in (0 skips them, else at least {MIN_TRIALS})")
     c.add_argument("--seed", type=_seed, default=0, help="seed of the random points (default 0; in the report)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--preamble", metavar="FILE", default=None,
+                   help="a LaTeX file whose \\newcommand, \\def and \\DeclareMathOperator hold in every .tex file")
     c.set_defaults(func=_cmd_check)
     for module in ("derivations.frontends.nets_cli", "derivations.frontends.export_cli"):
         try:

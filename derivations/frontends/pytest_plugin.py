@@ -33,6 +33,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("derivations_strict", type="bool", default=False, help="require proved; supported fails")
     parser.addini("derivations_points", default="24", help="random exact points for a numeric check (at least 8)")
     parser.addini("derivations_seed", default="0", help="seed of the random points")
+    group.addoption("--derivations-preamble", default=None, metavar="FILE",
+                    help="a LaTeX file whose macros hold in every collected .tex file")
+    parser.addini("derivations_preamble", default="", help="a LaTeX file whose macros hold in every .tex file")
 
 
 def _whole(config: pytest.Config, name: str, least: int) -> int:
@@ -79,7 +82,8 @@ class DerivationFile(pytest.File):
         from derivations.kernel.errors import InputError
 
         try:
-            derivs = load(str(self.path))
+            pre = self.config.getoption("derivations_preamble") or self.config.getini("derivations_preamble") or None
+            derivs = load(str(self.path), preamble=str(self.config.rootpath / pre) if pre else None)
         except InputError as exc:
             raise self.CollectError(str(exc)) from None
         seen: dict[str, int] = {}

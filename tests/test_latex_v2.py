@@ -1,0 +1,94 @@
+"""Contract v2 constructs end to end: for each, a right step is accepted and a wrong one refuted."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from derivations.frontends.cli import main
+from derivations.kernel.verdict import check_derivation
+from derivations.latex import read_tex_string
+
+ACCEPT = {"proved", "supported"}
+
+# (id, preamble lines, right row, wrong row)
+PAIRS = [
+    ("newcommand-with-argument", r"\newcommand{\sq}[1]{{#1}^{2}}", r"\sq{a+b} = a^2 + 2ab + b^2", r"\sq{a+b} = a^2 + b^2"),
+    ("newcommand-optional-argument", r"\newcommand{\pw}[2][2]{{#2}^{#1}}", r"\pw{a} + \pw[3]{a} = a^2 + a^3",
+     r"\pw{a} = a^3"),
+    ("def-with-parameters", r"\def\half#1{\frac{#1}{2}}", r"\half{a} + \half{a} = a", r"\half{a} = 2a"),
+    ("declare-math-operator", "\\DeclareMathOperator{\\sgn}{sgn}\n% assume: a > 0",
+     r"\sgn(a) + \sgn(a) = 2\sgn(a)", r"\sgn(a) + \sgn(a) = \sgn(a)"),
+    ("absolute-value", "% assume: a > 0", r"|a| + |-a| = 2a", r"|a - 3| = a - 3"),
+    ("left-right-bars", "% assume: a > 0", r"\left| -a \right| = a", r"\left| -a \right| = -a"),
+    ("norm-of-a-scalar", "", r"\|a\|_2^2 = a^2", r"\|a\| = a"),
+    ("binomial", "", r"\binom{5}{2} = 10", r"\binom{5}{2} = 20"),
+    ("binomial-symbolic", "% assume: n \\geq 2", r"\binom{n}{2} = \frac{n(n-1)}{2}", r"\binom{n}{2} = \frac{n^2}{2}"),
+    ("factorial", "", r"4! = 24", r"4! = 12"),
+    ("max-min", "% assume: a > 0", r"\max(a, 0) + \min\{a, 0\} = a", r"\max(a, 0) = 0"),
+    ("unicode-greek", "% assume: σ > 0", "\\sqrt{σ^2} = \\sigma", "\\sqrt{σ^2} = -\\sigma"),
+    ("mathrm-e-is-euler", "", r"\ln \mathrm{e}^{2} = 2", r"\ln \mathrm{e}^{2} = 1"),
+    ("mathrm-letter", "", r"\mathrm{x} + \mathrm{x} = 2\mathrm{x}", r"\mathrm{x} + x = 2x"),
+    ("bold-declared-scalar", "% scalars: w", r"\mathbf{w} \cdot 2 = 2\mathbf{w}", r"2\mathbf{w} = \mathbf{w} + 1"),
+    ("dfrac-displaylimits", "% assume: 1 \\leq n \\leq N",
+     r"\dfrac{1}{N}\sum\displaylimits_{n=1}^{N} 2 x_n = \tfrac{2}{N}\sum_{n=1}^{N} x_n",
+     r"\dfrac{1}{N}\sum\limits_{n=1}^{N} 2 x_n = \sum_{n=1}^{N} x_n"),
+    ("bound-free-sum", "", r"\sum_n (x_n + y_n) = \sum_n x_n + \sum_m y_m", r"\sum_n 2 x_n = \sum_n x_n"),
+    ("sum-over-two-indices", "", r"\sum_{i,j} x_i y_j = \sum_i x_i \sum_j y_j", r"\sum_{i,j} x_i y_j = \sum_i x_i y_i"),
+    ("inequality", "", r"a^2 + b^2 \geq 2ab", r"a^2 + b^2 > 2ab"),
+    ("inequality-under-assumption", "% assume: a > 0", r"\log a \leq a - 1", r"\log a < a - 1"),
+    ("inequality-chain", "% assume: a > 0", r"0 < a < a + 1", r"0 < a < a - 1"),
+    ("neq-claim", "", r"a \neq a + 1", r"a^2 \neq 0"),
+    ("iff-solving-row", "", r"2a - 6 = 0 \iff a = 3", r"2a - 6 = 0 \iff a = 6"),
+]
+
+
+def _verdicts(tex: str) -> list[str]:
+    out = []
+    for d in read_tex_string(tex, "v2.tex"):
+        for s, r in zip(d.steps, check_derivation(d, budget=20).steps):
+            if r.verdict != "noted":
+                out.append(r.verdict)
+    return out
+
+
+@pytest.mark.parametrize("pre,right,wrong", [p[1:] for p in PAIRS], ids=[p[0] for p in PAIRS])
+def test_right_step_accepted_and_wrong_step_refuted(pre: str, right: str, wrong: str) -> None:
+    got = _verdicts(f"{pre}\n\\[ {right} \\]\n")
+    assert got and all(v in ACCEPT for v in got), got
+    bad = _verdicts(f"{pre}\n\\[ {wrong} \\]\n")
+    assert "refuted" in bad and all(v in ACCEPT | {"refuted"} for v in bad), bad
+
+
+def test_definition_with_equals_is_noted_and_expands_later() -> None:
+    tex = ("\\begin{align}\nf(x) &= x^2 + 1 \\\\\nf(2) &= 5\n\\end{align}\n"
+           "\\begin{align}\ng &= 3 \\\\\ng + g &= 7\n\\end{align}\n")
+    steps = [(s.kind, r.verdict) for d in read_tex_string(tex) for s, r in zip(d.steps, check_derivation(d).steps)]
+    assert steps == [("definition", "noted"), ("claim", "proved"), ("definition", "noted"), ("claim", "refuted")]
+
+
+def test_a_name_seen_before_is_a_claim_not_a_definition() -> None:
+    tex = "% assume: a > 0\n\\[ a = a + 1 \\]\n"
+    assert _verdicts(tex) == ["refuted"]
+
+
+def test_approximations_and_distributions_are_noted() -> None:
+    tex = "\\begin{align}\ny &\\sim \\text{Bern}(\\theta) \\\\\n\\log(1 + a) &\\approx a \\\\\nq &\\propto a^2\n\\end{align}\n"
+    kinds = [s.kind for d in read_tex_string(tex) for s in d.steps]
+    assert kinds == ["distribution", "approximation", "proportionality"]
+
+
+def test_an_error_inside_a_macro_names_the_macro() -> None:
+    tex = "\\newcommand{\\bad}{\\overbrace{a}}\n\\[ \\bad = 1 \\]\n"
+    (d,) = read_tex_string(tex, "m.tex")
+    msg = d.steps[0].claim.message
+    assert "\\overbrace" in msg and "macro \\bad (defined at line 1)" in msg and msg.startswith("m.tex:2:"), msg
+
+
+def test_preamble_macros_hold_in_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "course.tex").write_text("\\newcommand{\\sq}[1]{{#1}^{2}}\n", encoding="utf-8")
+    (tmp_path / "n.tex").write_text("\\[ \\sq{a+1} = a^2 + 2a + 1 \\]\n", encoding="utf-8")
+    assert main(["check", str(tmp_path / "n.tex"), "--preamble", str(tmp_path / "course.tex")]) == 0
+    assert main(["check", str(tmp_path / "n.tex")]) != 0
+    assert main(["check", str(tmp_path / "n.tex"), "--preamble", str(tmp_path / "missing.tex")]) == 2
+    assert "missing.tex: no such file" in capsys.readouterr().err
