@@ -44,10 +44,11 @@ def _precheck(span: Span) -> None:
     if len(s) > caps.MAX_ROW_CHARS:
         raise ReadError(f"expression too long ({len(s)} characters; limit {caps.MAX_ROW_CHARS})",
                         span.offset(0), s[:60])
-    for i, c in enumerate(s):
-        problem = char_problem(c)
-        if problem:
-            raise ReadError(problem, span.offset(i), c)
+    if not (s.isascii() and s.isprintable()):
+        for i, c in enumerate(s):
+            problem = char_problem(c)
+            if problem:
+                raise ReadError(problem, span.offset(i), c)
     depth, where = caps.nesting_depth(s)
     if depth > caps.MAX_DEPTH:
         raise ReadError(f"expression nested too deeply ({depth} levels; limit {caps.MAX_DEPTH})",
