@@ -77,7 +77,8 @@ def test_rows_per_file_are_capped() -> None:
 
 def test_assumption_lines_are_capped() -> None:
     got = steps("% assume: a > 0\n" * (caps.MAX_ASSUMES + 1) + "\\[ a = a \\]")
-    assert "too many '% assume:' lines" in got[0].claim.message and isinstance(got[1].claim, Equal)
+    assert "too many '% assume:' lines" in got[0].claim.message
+    assert "could not be read" in got[1].claim.message  # the unread ones might have constrained a
 
 
 def test_file_size_is_capped(tmp_path: Path) -> None:

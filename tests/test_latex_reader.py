@@ -319,7 +319,16 @@ def test_bad_assumption_is_a_file_level_error(line: str, fragment: str) -> None:
     (st,) = problems.steps
     assert isinstance(st.claim, Unreadable) and fragment in st.claim.message
     assert st.claim.message.startswith("notes.tex:1:") and st.line == 1
-    assert dv.steps[0].claim == Equal(a, a)
+    (blocked,) = dv.steps  # a counterexample found without the assumption could break it
+    assert isinstance(blocked.claim, Unreadable) and "assumption at line 1 could not be read" in blocked.claim.message
+
+
+def test_a_bad_assumption_blocks_only_the_displays_that_use_its_names() -> None:
+    (problems, uses, other) = read_tex_string("% assume: a > 0, b = 1\n\\[ a + b = b + a \\]\n\\[ a = a \\]",
+                                              "notes.tex")
+    assert "'=' is not an assumption" in problems.steps[0].claim.message
+    assert isinstance(uses.steps[0].claim, Unreadable)
+    assert str(other.steps[0].claim) == str(Equal(a, a)) and other.assumptions.statements == ("a > 0",)
 
 
 # ---------------------------------------------------------------- files

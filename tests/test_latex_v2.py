@@ -40,6 +40,12 @@ PAIRS = [
     ("inequality-chain", "% assume: a > 0", r"0 < a < a + 1", r"0 < a < a - 1"),
     ("neq-claim", "", r"a \neq a + 1", r"a^2 \neq 0"),
     ("iff-solving-row", "", r"2a - 6 = 0 \iff a = 3", r"2a - 6 = 0 \iff a = 6"),
+    ("in-integers", "% assume: n \\in \\mathbb{Z}", r"(-1)^{2n} = 1", r"(-1)^{n} = 1"),
+    ("in-reals-listed", "% assume: w, z \\in \\mathbb{R}", r"\sqrt{w^2} = |w|", r"\sqrt{w^2} = w"),
+    ("in-finite-set", "% assume: c \\in \\{0, 1\\}", r"c(1 - c) \leq 0", r"c(1 - c) < 0"),
+    ("in-range-1-to-K", "% assume: k \\in \\{1, \\dots, K\\}",
+     r"\sum_{j=1}^{K} \mathbb{1}[j = k] = 1", r"\sum_{j=1}^{K-1} \mathbb{1}[j = k] = 1"),
+    ("several-subjects", "% assume: a, b > 0", r"\sqrt{a^2 b^2} = a b", r"\sqrt{a^2 b^2} = -a b"),
 ]
 
 
@@ -92,3 +98,19 @@ def test_preamble_macros_hold_in_the_file(tmp_path: Path, capsys: pytest.Capture
     assert main(["check", str(tmp_path / "n.tex")]) != 0
     assert main(["check", str(tmp_path / "n.tex"), "--preamble", str(tmp_path / "missing.tex")]) == 2
     assert "missing.tex: no such file" in capsys.readouterr().err
+
+
+MEMBERSHIP_ERRORS = [
+    pytest.param("% assume: n \\in \\mathbb{N}", "read two ways", id="naturals-with-or-without-0"),
+    pytest.param("% assume: v \\in \\mathbb{R}^{d}", "not read yet", id="shape-is-issue-12"),
+    pytest.param("% assume: y \\in \\{-1, 1\\}", "consecutive whole numbers", id="set-with-a-gap"),
+    pytest.param("% assume: n + 1 \\in \\mathbb{Z}", "only a symbol or an element", id="compound-subject"),
+]
+
+
+@pytest.mark.parametrize("line,fragment", MEMBERSHIP_ERRORS)
+def test_membership_that_is_not_read_names_itself_and_blocks_its_names(line: str, fragment: str) -> None:
+    problems, uses = read_tex_string(line + "\n\\[ n + v + y = y + v + n \\]\n", "v2.tex")
+    assert any(fragment in s.claim.message for s in problems.steps), [s.claim for s in problems.steps]
+    assert [r.verdict for r in check_derivation(uses).steps] == ["error"]
+

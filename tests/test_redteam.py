@@ -164,8 +164,6 @@ ORACLES: dict[str, Oracle] = {}
 
 # Cases whose constructs belong to later issues: strict xfails, so they fail loudly once those land.
 LATER = {
-    "label-range-K-with-membership-assumption": "issue 11: '\\in \\{1, ..., K\\}' assumptions are not read yet",
-    "label-range-assumed-1-K-summed-to-K-minus-1": "issue 11: '\\in \\{1, ..., K\\}' assumptions are not read yet",
     "fn-density-log-derivative": "issue 12: p(...) as a density (rule 16) is refused, not read",
     "fn-condition-row-is-noted": "issue 12: p(...) as a density (rule 16) is refused, not read",
     "fn-derivative-wrt-unwritten-argument": "issue 12: p(...) as a density (rule 16) is refused, not read",

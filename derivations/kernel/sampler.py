@@ -249,6 +249,7 @@ class Sampler:
         self.rng = random.Random(seed)
         self.count = 0
         self._cache: dict[tuple, set[sp.Basic]] = {}
+        self._element_of: set[tuple[IndexedBase, sp.Symbol]] = set()  # (family, free index) as in y[m]
 
     def _free(self, exprs: list[sp.Expr]) -> set[sp.Basic]:
         key = tuple(exprs)
@@ -258,6 +259,8 @@ class Sampler:
             for e in exprs:
                 free |= e.free_symbols
                 bases |= e.atoms(IndexedBase)
+                self._element_of |= {(x.base, x.indices[0]) for x in e.atoms(Indexed)
+                                     if len(x.indices) == 1 and isinstance(x.indices[0], sp.Symbol)}
             for r in self.a.relations:
                 free |= point_symbols(r)
                 bases |= r.atoms(IndexedBase)
@@ -324,6 +327,8 @@ class Sampler:
                     for c, p in enumerate(pos, 1):
                         vals[p] = c
             inst.labels[base] = vals
+            if any(b == base and s in ints and not 1 <= ints[s] <= length for b, s in self._element_of):
+                return None  # the label y[m] that the claim reads must be one of the drawn ones
         return inst
 
     def _label_families(self, free: set[sp.Basic]) -> list[IndexedBase]:

@@ -233,6 +233,16 @@ class AtomReader:
         """Each relation chain of an ``% assume:`` line: its relations and its tree."""
         out = []
         for chain in trees(t):
+            if chain.data == "membership":
+                out.append((self._membership(chain), chain))
+                continue
+            first = chain.children[0]
+            if first.data == "subjects":  # `a, b > 0`: the chain once for each subject
+                rels = [r for subject in trees(first)
+                        for r in self.relations(Tree("start_assume", [Tree("relchain", [subject, *chain.children[1:]],
+                                                                          chain.meta)]))[0][0]]
+                out.append((rels, chain))
+                continue
             parts = chain.children
             exprs = [self.value(p) for p in parts[0::2]]
             rels: list[sp.Basic] = []
@@ -256,3 +266,46 @@ class AtomReader:
                 rels.append(r)
             out.append((rels, chain))
         return out
+
+    def _membership(self, t: Tree) -> list[sp.Basic]:
+        """``x, y \\in S``: whole numbers for \\mathbb{Z} and ``\\{a, \\dots, b\\}``, bounds for the latter."""
+        first, numset = trees(t)
+        subjects = trees(first) if first.data == "subjects" else [first]
+        values = [self.value(p) for p in subjects]
+        for v, node in zip(values, subjects):
+            if not isinstance(v, (sp.Symbol, sp.Indexed)):
+                raise self.error("only a symbol or an element such as y_i can be said to lie in a set", node)
+        if numset.data == "named_set":
+            letter = str(numset.children[0]).rstrip("} ")[-1]
+            if len(numset.children) > 1:
+                raise self.error("shapes such as \\mathbb{R}^{n} are not read yet: vectors and matrices "
+                                 "are not supported in this version", numset)
+            if letter == "N":
+                raise self.error("\\mathbb{N} is read two ways (with 0 and without): write x \\in \\mathbb{Z}, "
+                                 "x \\geq 0 or x \\in \\mathbb{Z}, x \\geq 1", numset)
+            if letter == "Z":
+                self._integers(values)
+            return []
+        if numset.data == "finite_set":
+            items = [self.value(p) for p in trees(numset)]
+            ints = sorted(int(i) for i in items if isinstance(i, sp.Integer))
+            if len(ints) != len(items) or ints != list(range(ints[0], ints[0] + len(ints))):
+                raise self.error("only a set of consecutive whole numbers, such as \\{0, 1\\} or "
+                                 "\\{1, \\dots, K\\}, is read", numset)
+            lo, hi = sp.Integer(ints[0]), sp.Integer(ints[-1])
+        else:
+            ends = trees(numset)
+            lo, hi = self.value(ends[0]), self.value(ends[1])
+            for bound, node in zip((lo, hi), ends):
+                if bound.is_integer is False or (bound.is_number and not bound.is_integer):
+                    raise self.error("the ends of \\{a, \\dots, b\\} must be whole numbers", node)
+        self._integers(values + [b for b in (lo, hi) if isinstance(b, (sp.Symbol, sp.Indexed))])
+        rels: list[sp.Basic] = []
+        for v in values:
+            rels += [sp.Le(lo, v, evaluate=False), sp.Le(v, hi, evaluate=False)]
+        return rels
+
+    def _integers(self, values: list[sp.Basic]) -> None:
+        for v in values:
+            self.usage.integer.add(v.name if isinstance(v, sp.Symbol) else str(v.base.label))
+

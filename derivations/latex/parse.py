@@ -23,12 +23,12 @@ coloneqq coloneq mathrel Rightarrow implies therefore Longrightarrow leq le geq 
 quad qquad displaystyle textstyle limits nolimits left right middle big Big bigg Bigg bigl bigr Bigl Bigr
 biggl biggr Biggl Biggr bigm Bigm mid
 lvert rvert lVert rVert binom dbinom tbinom max min iff mathit mathsf mathtt bm boldsymbol vec mathbfit
-scriptstyle displaylimits approx simeq propto sim thickapprox approxeq
+scriptstyle displaylimits in dots ldots cdots dotsc approx simeq propto sim thickapprox approxeq
 """))
 _TRANSPOSE = re.compile(r"\^\s*\{?\s*(\\top|\\intercal|\\(mathsf|text|mathrm)\s*\{\s*T\s*\})")
 _TOKEN_NAMES = {
     "EQ": "'='", "DEFINE": "':='", "ARROW": "an implication arrow", "CMP": "an inequality", "NEQ": "'\\neq'",
-    "$END": "the end of the row", "COMMA": "','", "RBRACE": "'}'", "RPAR": "')'", "RSQB": "']'",
+    "$END": "the end of the row", "IN": "'\\in' (set membership is read in '% assume:' lines only)", "DOTS": "'\\dots'", "COMMA": "','", "RBRACE": "'}'", "RPAR": "')'", "RSQB": "']'",
 }
 
 

@@ -226,17 +226,20 @@ class _FileReader:
         self.capped = False
         self.file_issues: list[tuple[int, str, str]] = []
         self.reported: set[int] = set()
-        self._chain_cache: dict[tuple, tuple[list[tuple[list[sp.Basic], str]], Usage]] = {}
+        self._chain_cache: dict[tuple, tuple[list[tuple[list[sp.Basic], str, frozenset[str]]], Usage]] = {}
         self.assumes: list[_Assume] = []
         self.functions: frozenset[str] = frozenset()
         self.letters: frozenset[str] = frozenset()
         self.ambiguous: frozenset[str] = frozenset()
         self.declared: frozenset[str] = frozenset()
         self.index_sets: dict[str, str] = {}
+        # offset -> (line, names) of each assumption that failed; names None: not known
+        self.bad_assumes: dict[int, tuple[int, Optional[frozenset[str]]]] = {}
+        self.blocked = ""  # why the current display's claims cannot be checked
         self.seen: set[str] = set()  # names met so far in the file, in reading order (rule 7)
         if len(src.assumes) > caps.MAX_ASSUMES:
             off = src.assumes[caps.MAX_ASSUMES][0]
-            self._issue_once(off, ReadError(f"too many '% assume:' lines (limit {caps.MAX_ASSUMES}); "
+            self._assume_failed(off, ReadError(f"too many '% assume:' lines (limit {caps.MAX_ASSUMES}); "
                                             "the rest are not read", off))
         for off, span in src.assumes[: caps.MAX_ASSUMES]:
             span = self._strip_punct(span)
@@ -244,7 +247,7 @@ class _FileReader:
                 span = prepare(expand_macros(span, macro_table(src, off), KNOWN_COMMANDS, src.origins))
                 tree = parse_assume(span)
             except ReadError as e:
-                self._issue_once(off, e)
+                self._assume_failed(off, e)
                 tree = None
             self.assumes.append(_Assume(off, span, tree))
             if tree is not None:
@@ -273,6 +276,12 @@ class _FileReader:
         self.reported.add(key)
         off = e.offset if e.offset is not None else key
         self.file_issues.append((off, self._message(e), e.text))
+
+    def _assume_failed(self, key: int, e: ReadError, names: Optional[frozenset[str]] = None) -> None:
+        """An assumption that cannot be read: no display after it that uses its names (any name if
+        they are not known) is checked without it, since a counterexample could break it."""
+        self._issue_once(key, e)
+        self.bad_assumes.setdefault(key, (self._line(key), names))
 
     def _line(self, offset: int) -> int:
         return self.src.where(offset)[0]
@@ -440,7 +449,7 @@ class _FileReader:
             rel = None
         return elems
 
-    def _chains(self, a: _Assume, kinds: Kinds, collecting: bool) -> tuple[list[tuple[list[sp.Basic], str]], Usage]:
+    def _chains(self, a: _Assume, kinds: Kinds, collecting: bool) -> tuple[list[tuple[list[sp.Basic], str, frozenset[str]]], Usage]:
         """The relation chains of one assumption line read under ``kinds`` (cached: lines repeat per display)."""
         key = (a.offset, kinds, collecting)
         if key in self._chain_cache:
@@ -448,17 +457,20 @@ class _FileReader:
         assert a.tree is not None
         usage = Usage()
         t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, usage)
-        out: list[tuple[list[sp.Basic], str]] = []
-        try:
-            for rels, chain in t.relations(a.tree):
-                meta = chain.meta
-                out.append((rels, " ".join(a.span.s[meta.start_pos: meta.end_pos].split())))
-        except ReadError as e:
-            if not collecting:
-                self._issue_once(a.offset, e)
-        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
-            if not collecting:
-                self._issue_once(a.offset, ReadError(f"cannot read this assumption ({exc})", a.offset))
+        out: list[tuple[list[sp.Basic], str, frozenset[str]]] = []
+        for chain in [c for c in a.tree.children if isinstance(c, Tree)]:  # one bad chain spoils only itself
+            failure: Optional[ReadError] = None
+            try:
+                for rels, _ in t.relations(Tree("start_assume", [chain])):
+                    meta = chain.meta
+                    out.append((rels, " ".join(a.span.s[meta.start_pos: meta.end_pos].split()),
+                                frozenset(_names(chain))))
+            except ReadError as e:
+                failure = e
+            except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+                failure = ReadError(f"cannot read this assumption ({exc})", a.offset)
+            if failure is not None and not collecting:
+                self._assume_failed(a.offset + chain.meta.start_pos, failure, frozenset(_names(chain)) or None)
         self._chain_cache[key] = (out, usage)
         return out, usage
 
@@ -466,26 +478,26 @@ class _FileReader:
                    usage: Optional[Usage] = None) -> tuple[list[sp.Basic], list[str]]:
         relations: list[sp.Basic] = []
         statements: list[str] = []
-        all_chains: list[tuple[list[sp.Basic], str]] = []
+        all_chains: list[tuple[list[sp.Basic], str, frozenset[str]]] = []
         for a in active:
             chains, seen = self._chains(a, kinds, collecting)
             if usage is not None:
-                for name in ("index", "upper", "label", "family", "bare"):
+                for name in ("index", "upper", "label", "family", "bare", "integer"):
                     getattr(usage, name).update(getattr(seen, name))
             all_chains.extend(chains)
         reach = set(used)
         changed = not collecting
         while changed:  # a relation about a used name brings in what it relates it to, whole chains at once
             changed = False
-            for rels, _ in all_chains:
+            for rels, _, _ in all_chains:
                 subj = set().union(*(_subjects(r) for r in rels)) if rels else set()
                 if subj & reach and not subj <= reach:
                     reach |= subj
                     changed = True
-        for rels, text in all_chains:
+        for rels, text, names in all_chains:
             keep = rels if collecting or set().union(*(_subjects(r) for r in rels)) & reach else []
-            if keep:
-                relations.extend(keep)
+            relations.extend(keep)
+            if keep or (not rels and names & reach):  # `n \in \mathbb{Z}` says what n is without a relation
                 statements.append(text)
         return relations, statements
 
@@ -516,6 +528,10 @@ class _FileReader:
         kinds = dataclasses.replace(decide_kinds(u_rows, u_assume, rels1, used), functions=self.functions,
                                     letters=self.letters, declared=self.declared)
         relations, statements = self._relations(active, kinds, False, u_rows.names())
+        bad = sorted({line for off, (line, names) in self.bad_assumes.items()
+                      if off < env.offset and (names is None or names & u_rows.names())})
+        self.blocked = (f"the assumption at line {', '.join(map(str, bad))} could not be read (see above); a "
+                        "step checked without it could be refuted outside what was assumed") if bad else ""
         ranges = range_bounds(relations)
         sizes = tuple(kinds.symbol(n) for n in sorted(kinds.size))
         d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
@@ -563,6 +579,8 @@ class _FileReader:
                                  f"{caps.MAX_STEPS}); the rest are not read"), line=self._line(offset))
             return
         self.steps += 1
+        if self.blocked and not isinstance(claim, Noted):
+            claim = Unreadable(f"{self.src.place(offset)}: {self.blocked}")
         row = max((pr.row for pr in rows if pr.row.offset <= offset), key=lambda r: r.offset, default=None)
         text = " ".join(row.math.s.split()) if row is not None else ""
         kind = claim.kind if isinstance(claim, Noted) else "claim"

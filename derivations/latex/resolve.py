@@ -28,6 +28,7 @@ class Usage:
     applied_one: set[str] = field(default_factory=set)
     applied_many: set[str] = field(default_factory=set)
     plain: set[str] = field(default_factory=set)
+    integer: set[str] = field(default_factory=set)  # said to be whole numbers by an `\in` assumption
     # (family, index position) -> letters of bound-free sums that index it there (rule 11)
     free_sets: dict[tuple[str, int], set[str]] = field(default_factory=dict)
 
@@ -48,18 +49,19 @@ class Kinds:
     functions: frozenset[str] = frozenset()
     letters: frozenset[str] = frozenset()
     declared: frozenset[str] = frozenset()
+    integer: frozenset[str] = frozenset()
 
     def symbol(self, name: str) -> sp.Symbol:
         if name in self.size:
             return sp.Symbol(name, integer=True, positive=True)
-        if name in self.index:
+        if name in self.index or name in self.integer:
             return sp.Symbol(name, integer=True)
         if name in self.positive:
             return sp.Symbol(name, positive=True)
         return sp.Symbol(name, real=True)
 
     def base(self, name: str) -> sp.IndexedBase:
-        if name in self.label:
+        if name in self.label or name in self.integer:
             return sp.IndexedBase(name, integer=True)
         if name in self.positive_family:
             return sp.IndexedBase(name, positive=True)
@@ -86,6 +88,7 @@ def decide_kinds(rows: Usage, assumed: Usage, relations: list[sp.Basic], used: s
         positive=frozenset(pos - size - index),
         positive_family=frozenset(pos_fam - label),
         family=frozenset(rows.family | assumed.family),
+        integer=frozenset(assumed.integer - size),
     )
 
 
