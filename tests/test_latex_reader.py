@@ -137,8 +137,16 @@ N_c &= 0 \\
     got = claims(tex)
     assert got[0] == Equal((a + 1) ** 2, (a + 1) ** 2)
     assert got[1] == Equal(sp.Sum(sp.KroneckerDelta(Y[m], c_), (m, 1, N)), 0)
-    assert got[2] == Equal(a * b, mu * s)
+    assert isinstance(got[2], Unreadable) and "write them, as in ell(mu, s)" in got[2].message  # which mu, s?
     assert got[3].lhs == a + 1 and sp.simplify(got[3].rhs) == 1
+
+
+def test_a_bare_function_name_stands_for_its_head_only_where_the_row_writes_the_arguments() -> None:
+    tex = "\\begin{align}\n\\ell(\\mu, s) &:= \\mu^2 s \\\\\n\\frac{\\partial \\ell}{\\partial \\mu} &= 2 \\mu s\n\\end{align}"
+    (d,) = read_tex_string(tex)
+    assert [r.verdict for r in check_derivation(d).steps] == ["noted", "proved"]
+    wrong = tex.replace("= 2 \\mu s", "= \\mu s")
+    assert [r.verdict for r in check_derivation(read_tex_string(wrong)[0]).steps] == ["noted", "refuted"]
 
 
 def test_definition_row_continues_as_a_chain_and_is_not_a_step() -> None:

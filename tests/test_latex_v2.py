@@ -114,3 +114,45 @@ def test_membership_that_is_not_read_names_itself_and_blocks_its_names(line: str
     assert any(fragment in s.claim.message for s in problems.steps), [s.claim for s in problems.steps]
     assert [r.verdict for r in check_derivation(uses).steps] == ["error"]
 
+
+
+# Rows that a reader could misread as identities: each gets a verdict that never contradicts the author.
+GUARDED = [
+    pytest.param("\\begin{align}\n\\frac{\\partial}{\\partial \\mu} \\overbrace{(x - \\mu)^2} &= 0 \\\\\n"
+                 "\\mu &= x\n\\end{align}", ["error", "error"], id="solving-row-of-an-unread-condition"),
+    pytest.param("\\begin{align}\n\\gamma(z) &= \\overbrace{z} \\\\\n\\gamma(z) + 1 &= z + 1\n\\end{align}",
+                 ["error", "error"], id="use-of-a-name-an-unread-row-defines"),
+    pytest.param("\\[ \\lambda + 1 = 2 \\]\n\\[ \\lambda = \\frac{1}{2} \\]", ["refuted", "unknown"],
+                 id="name-used-before-set-with-equals"),
+    pytest.param("\\[ A_{ij} = i + j, \\qquad T_i = \\overbrace{i} \\]\n\\[ T_1 = 1 \\]", ["error", "error"],
+                 id="second-definition-in-an-unread-row"),
+    pytest.param("\\[ \\log\\theta \\sum_{n=1}^{N} y_n = \\sum_{n=1}^{N} y_n \\log\\theta \\]", ["error"],
+                 id="scope-of-log-before-a-sum"),
+    pytest.param("% assume: a_m > 0\n\\[ \\log \\prod_{m=1}^{N} a_m = \\sum_{m=1}^{N} \\log a_m \\]", ["proved"],
+                 id="log-of-a-product-operator-is-not-ambiguous"),
+    pytest.param("\\[ \\sigma(x) = \\frac{1}{1 + e^{-x}} \\]\n\\[ \\sigma^2 = 1 \\]", ["noted", "error"],
+                 id="bare-function-name-without-its-arguments"),
+]
+
+
+@pytest.mark.parametrize("tex,want", GUARDED)
+def test_rows_that_could_be_misread_are_not_checked_as_identities(tex: str, want: list[str]) -> None:
+    got = [r.verdict for d in read_tex_string(tex, "g.tex") for r in check_derivation(d, budget=20).steps]
+    assert got == want
+
+
+def test_n_and_n_k_are_different_names_and_n_k_may_be_defined() -> None:
+    tex = ("% assume: 1 \\leq k \\leq K\n\\begin{align}\nN_k &= \\sum_{n=1}^{N} r_{nk} \\\\\n"
+           "\\sum_{k=1}^{K} N_k &= \\sum_{n=1}^{N} \\sum_{k=1}^{K} r_{nk}\n\\end{align}")
+    assert [r.verdict for r in check_derivation(read_tex_string(tex)[0]).steps] == ["noted", "proved"]
+    wrong = tex.replace("\\sum_{n=1}^{N} \\sum_{k=1}^{K} r_{nk}\n", "N\n")
+    assert [r.verdict for r in check_derivation(read_tex_string(wrong)[0]).steps] == ["noted", "refuted"]
+
+
+@pytest.mark.parametrize("sub", [r"_{\mathrm{ML}}", r"_{\text{ML}}", r"_{\rm ML}", r"_\mathrm{ML}"])
+def test_an_upright_subscript_is_a_label_of_the_name(sub: str) -> None:
+    tex = ("\\begin{align}\n\\frac{\\partial}{\\partial \\mu} \\sum_{n=1}^{N} (x_n - \\mu)^2 &= 0 \\\\\n"
+           f"\\mu{sub} &= \\frac{{1}}{{N}} \\sum_{{n=1}}^{{N}} x_n\n\\end{{align}}")
+    assert [r.verdict for r in check_derivation(read_tex_string(tex)[0]).steps] == ["noted", "proved"]
+    wrong = tex.replace("\\frac{1}{N}", "\\frac{1}{N + 1}")
+    assert [r.verdict for r in check_derivation(read_tex_string(wrong)[0]).steps] == ["noted", "refuted"]

@@ -124,6 +124,22 @@ def _definition_signs(span: Span) -> Span:
     return span
 
 
+_TEXT_FONTS = r"(?:text|textrm|textnormal|textit|textsf|mbox|mathrm|mathit|mathsf|operatorname)"
+_LABEL_SUB = re.compile(r"_\s*(?:\{\s*\\" + _TEXT_FONTS + r"\s*\{\s*([A-Za-z]+)\s*\}\s*\}"
+                        r"|\\" + _TEXT_FONTS + r"\s*\{\s*([A-Za-z]+)\s*\}"
+                        r"|\{\s*\\rm\s+([A-Za-z]+)\s*\})")
+
+
+def _label_subscripts(span: Span) -> Span:
+    """A subscript in upright text (``\\mu_{\\mathrm{ML}}``, ``J_{\\text{ridge}}``, ``{\\rm ML}``) is part of
+    the name, not indices: every spelling becomes ``_{\\mathrm{WORD}}``, which the grammar reads as a label."""
+    for m in reversed(list(_LABEL_SUB.finditer(span.s))):
+        word = next(g for g in m.groups() if g)
+        span = span.replace_at(m.start(), m.end(), "_{\\mathrm{" + word + "}}")
+    return span
+
+
 def prepare(span: Span) -> Span:
-    """The row as the grammar reads it: definition signs as ``:=``, Unicode letters as commands, bars with roles."""
-    return _bars(_definition_signs(_unicode(span)))
+    """The row as the grammar reads it: definition signs as ``:=``, Unicode letters as commands, bars with roles,
+    upright subscripts as labels."""
+    return _bars(_definition_signs(_label_subscripts(_unicode(span))))

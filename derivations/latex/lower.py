@@ -16,7 +16,7 @@ from lark import Token, Tree
 from derivations.latex import caps
 from derivations.latex.lower_atoms import AtomReader
 from derivations.latex.caps import ReadError
-from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_name, bold_letter, differentiate, is_num,
+from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_name, label_of, postfix_name, bold_letter, differentiate, is_num,
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
 
@@ -245,6 +245,10 @@ class Transformer(AtomReader):
             arg = self._group_value(grp)
             used = 2
         else:
+            later = [r for r in rest[1:] if r.data == "bigop"] if rest[0].data != "bigop" else []
+            if later:  # log(theta sum_n y_n) or (log theta) sum_n y_n: both are written this way
+                raise self.error(f"ambiguous: the scope of \\{kind} before a {str(tokens(later[0])[0])}; write "
+                                 f"\\{kind}(...) with parentheses around what it applies to", it)
             arg = self.materialize(self._fold(rest))
             used = len(rest) + 1
         if kind == "exp":
@@ -377,9 +381,15 @@ class Transformer(AtomReader):
                 raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
             return sp.E
         d = self.defs.get(name)
-        if d is not None and d.kind in ("bare", "func"):
-            args = [self._bare(p, node) for p in d.params] if d.kind == "func" else []
-            return self._expand(d, args, node)
+        if d is not None and d.kind == "func" and set(d.params) <= self.row_names:
+            # \partial\ell / \partial\mu with \ell(\mu, s) defined: the row writes the arguments it means
+            return self._expand(d, [self._bare(p, node) for p in d.params], node)
+        if d is not None and d.kind == "func":
+            # sigma for sigma(a) in a row without a: which argument is meant would be a guess (rule 1)
+            raise self.error(f"{name} is a function defined with arguments ({', '.join(d.params)}); write them, "
+                             f"as in {name}({', '.join(d.params)})", node)
+        if d is not None and d.kind == "bare":
+            return self._expand(d, [], node)
         self.usage.bare.add(name)
         if self.mode == "index":
             self.usage.index.add(name)
@@ -436,7 +446,9 @@ class Transformer(AtomReader):
         sup = sups[0] if sups else None
         if sup is not None:
             self._no_transpose(sup)
-        name = atom_name(atom)
+        name = postfix_name(t)
+        if label_of(t) is not None and name is None:
+            raise self.error("an upright subscript label on something that is not a letter", t)
         sample = self._sample(sup) if sup is not None else None
         if atom.data == "pi" and (sub is not None or sample is not None):
             name = "pi"

@@ -41,6 +41,7 @@ class AtomReader:
         self.def_depth = 0
         self.def_nodes = 0
         self.reading: frozenset[str] = frozenset()
+        self.row_names: set[str] = set()  # every name the row writes (a bare f may stand for f(x) if x is here)
         self.index_sets: dict[str, str] = {}
 
     # ------------------------------------------------------------ errors and places

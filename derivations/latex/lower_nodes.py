@@ -15,7 +15,7 @@ from sympy.core.function import AppliedUndef
 
 from derivations.kernel.numeric import depends
 
-__all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "bold_letter", "differentiate", "is_num", "is_operator",
+__all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "label_of", "postfix_name", "bold_letter", "differentiate", "is_num", "is_operator",
            "is_variable", "primed", "tokens", "trees"]
 
 DECOR_SUFFIX = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde"}
@@ -105,6 +105,23 @@ def tokens(node: Tree) -> list[Token]:
 
 def is_num(e: sp.Basic) -> bool:
     return isinstance(e, sp.Basic) and e.is_number and not e.free_symbols
+
+
+def label_of(postfix: Tree) -> Optional[str]:
+    """The upright label of ``\\mu_{\\mathrm{ML}}`` (``ML``), part of the name; None without one."""
+    for c in postfix.children[1:]:
+        if isinstance(c, Tree) and c.data == "label_subscript":
+            return re.findall(r"\{\s*([A-Za-z]+)\s*\}", str(c.children[0]))[0]
+    return None
+
+
+def postfix_name(postfix: Tree) -> Optional[str]:
+    """The name a letter-like atom with its label makes: ``mu_ML``, ``thetahat_mle``; None if not a letter."""
+    if not isinstance(postfix.children[0], Tree):
+        return None
+    name = atom_name(postfix.children[0])
+    label = label_of(postfix)
+    return f"{name}_{label}" if name is not None and label is not None else name
 
 
 def atom_name(atom: Tree) -> Optional[str]:

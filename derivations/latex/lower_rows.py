@@ -74,13 +74,17 @@ def _unhat(v: sp.Expr, premises: list[_Premise]) -> sp.Expr:
     if node in free or node in bases:
         return v
     name = str(node.label) if isinstance(node, sp.IndexedBase) else node.name
-    for suffix in ("hat", "bar", "tilde"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            plain = name[: -len(suffix)]
-            for cand in (bases if isinstance(v, sp.Indexed) else free):
-                cname = str(cand.label) if isinstance(cand, sp.IndexedBase) else getattr(cand, "name", "")
-                if cname == plain:
-                    return cand[v.indices] if isinstance(v, sp.Indexed) else cand
+    plains = []
+    if "_" in name:  # a label: \mu_{\mathrm{ML}} estimates \mu
+        name = name.split("_")[0]
+        plains.append(name)
+    plains += [name[: -len(suffix)] for suffix in ("hat", "bar", "tilde")
+               if name.endswith(suffix) and len(name) > len(suffix)]
+    for plain in plains:
+        for cand in (bases if isinstance(v, sp.Indexed) else free):
+            cname = str(cand.label) if isinstance(cand, sp.IndexedBase) else getattr(cand, "name", "")
+            if cname == plain:
+                return cand[v.indices] if isinstance(v, sp.Indexed) else cand
     return v
 
 
@@ -90,6 +94,13 @@ def _mentions(e: sp.Expr, var: sp.Expr) -> bool:
     if isinstance(node, sp.Indexed):
         return any(x.base == node.base for x in e.atoms(sp.Indexed))
     return e.has(node)
+
+
+def _solved_form(elems: list[Elem]) -> bool:
+    """``v = R`` (either side one variable): the shape of a solving row (rule 6)."""
+    if len(elems) < 2 or elems[1].rel != "EQ" or isinstance(elems[1].value, ReadError):
+        return False
+    return any(not isinstance(x, DerivSide) and is_variable(x) for x in (elems[0].value, elems[1].value))
 
 
 class ChainBuilder:
@@ -105,6 +116,7 @@ class ChainBuilder:
         self.arrow: Optional[tuple[int, str]] = None
         self.condition: list[_Premise] = []
         self.head_deriv = False
+        self.unread_condition = False  # a row that could not be read may have set a derivative to zero
 
     # ------------------------------------------------------------ claims
     def _effective(self, d: DerivSide) -> sp.Expr:
@@ -163,8 +175,10 @@ class ChainBuilder:
         self.arrow = None
         self.cur = None
 
-    def broken(self, arrow_next: bool) -> None:
-        """A row could not be read: drop what depended on it; a pending equation before an arrow is a premise."""
+    def broken(self, arrow_next: bool, condition_like: bool = False) -> None:
+        """A row could not be read: drop what depended on it; a pending equation before an arrow is a premise.
+        ``condition_like``: the row ends in ``= 0``, so the rows after it may solve it (rule 6)."""
+        self.unread_condition = self.unread_condition or condition_like
         if arrow_next:
             self.pending = None
         else:
@@ -179,7 +193,12 @@ class ChainBuilder:
             self.finish()
             if self.condition and self._solving_row(elems, by):
                 return
+            if self.unread_condition and _solved_form(elems):
+                self.unreadable(ReadError("this row may solve a condition above it ('... = 0') that could not be "
+                                          "read, so it is not checked as an identity", elems[1].rel_offset), by)
+                return
             self.condition = []
+            self.unread_condition = False
             self.head_deriv = isinstance(elems[0].value, DerivSide)
         self._row(elems, by)
 
@@ -206,6 +225,10 @@ class ChainBuilder:
         return True
 
     def _row(self, elems: list[Elem], by: str) -> None:
+        last = elems[-1] if elems else None
+        if last is not None and last.rel == "EQ" and not isinstance(last.value, ReadError) and last.value == 0 and \
+                any(isinstance(e.value, ReadError) for e in elems):
+            self.unread_condition = True
         for e in elems:
             if isinstance(e.value, ReadError):
                 if e.rel == "ARROW":

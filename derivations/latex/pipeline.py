@@ -17,7 +17,7 @@ import sympy as sp
 from lark import Token, Tree
 
 from derivations.kernel.assume import covers
-from derivations.kernel.claims import Assumptions, Claim, Noted, Readings, Unreadable
+from derivations.kernel.claims import Assumptions, Claim, Equal, Noted, Readings, Unreadable
 from derivations.kernel.derivation import Derivation
 from derivations.kernel.errors import InputError
 from derivations.latex import caps
@@ -27,8 +27,9 @@ from derivations.latex.bars import prepare
 from derivations.latex.macros import Macro
 from derivations.latex.source import Env, Row, Source, Span, expand_macros, macro_table, read_preamble, read_source
 from derivations.latex.lower_rows import ChainBuilder, Elem, noted_kind
+from derivations.latex.taint import head_name, rough_heads
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
-from derivations.latex.lower_nodes import Side, atom_name, is_operator
+from derivations.latex.lower_nodes import Side, atom_name, is_operator, label_of, postfix_name
 from derivations.latex.lower import PROBABILITY, Transformer
 
 __all__ = ["load_preamble", "load_tex", "read_tex_string"]
@@ -110,6 +111,9 @@ class _ParsedRow:
     error: Optional[ReadError]
     visible: dict[str, Definition]
     definition: Optional[Definition] = None
+    # `NAME = EXPR` that rule 7 would read as a definition but for an earlier use of NAME (at this offset)
+    maybe_definition: Optional[int] = None
+    taints: bool = False  # later rows that use the name are not checked (it may have been defined here)
 
 
 def _subjects(e: sp.Basic) -> set[str]:
@@ -139,10 +143,10 @@ def _head(expr: Tree) -> tuple[str, str, tuple[str, ...]]:
     items = kids[0].children
     if not items or items[0].data != "postfix" or not isinstance(items[0].children[0], Tree):
         raise bad
-    name = atom_name(items[0].children[0])
+    name = postfix_name(items[0])
     if name is None:
         raise bad
-    scripts = [c for c in items[0].children[1:]]
+    scripts = [c for c in items[0].children[1:] if not (isinstance(c, Tree) and c.data == "label_subscript")]
     if len(items) == 1 and not scripts:
         return name, "bare", ()
     if len(items) == 1 and len(scripts) == 1 and isinstance(scripts[0], Tree) and scripts[0].data == "subscript":
@@ -166,6 +170,7 @@ def _head(expr: Tree) -> tuple[str, str, tuple[str, ...]]:
     raise bad
 
 
+_ENDS_ZERO = re.compile(r"=\s*0\s*[.,;]?\s*$")
 _NOTED_REL = re.compile(r"\\(approx|simeq|propto|sim|thickapprox|approxeq)(?![a-zA-Z])")
 _NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold")
 
@@ -173,9 +178,35 @@ _NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold")
 def _names(tree: Tree) -> set[str]:
     """Every letter-like name written in a tree (also as an index or a sum's variable)."""
     out = {atom_name(t) for t in tree.iter_subtrees() if t.data in _NAMED}
+    out |= {postfix_name(t) for t in tree.iter_subtrees() if t.data == "postfix" and label_of(t) is not None}
     out |= {str(tok).lstrip("\\") for t in tree.iter_subtrees() if t.data == "index_var" for tok in t.children}
     out.discard(None)
     return out  # type: ignore[return-value]
+
+
+_ROUGH_NAME = re.compile(r"\\([a-zA-Z]+)|(?<![\\a-zA-Z])([a-zA-Z])")
+
+
+_ROUGH_FAMILY = re.compile(r"(?:\\([a-zA-Z]+)|(?<![\\a-zA-Z])([a-zA-Z]))\s*\}?\s*(?:_|\^\s*\{?\s*\()")
+
+
+def _rough_names(text: str) -> set[str]:
+    """Every command word and single letter in text that did not parse: more names than it uses, never fewer."""
+    return {a or b for a, b in _ROUGH_NAME.findall(text)}
+
+
+def _family_names(tree: Tree) -> set[str]:
+    """Names written with a subscript or a sample superscript somewhere in a tree."""
+    out = set()
+    for t in tree.iter_subtrees():
+        if t.data == "postfix" and isinstance(t.children[0], Tree) and any(
+                isinstance(c, Tree) and (c.data == "subscript" or (c.data == "superscript" and "paren" in
+                                                                  {x.data for x in c.iter_subtrees()}))
+                for c in t.children[1:]):
+            name = postfix_name(t)
+            if name is not None:
+                out.add(name)
+    return out
 
 
 def _is_condition(kids: list) -> bool:
@@ -226,7 +257,7 @@ class _FileReader:
         self.capped = False
         self.file_issues: list[tuple[int, str, str]] = []
         self.reported: set[int] = set()
-        self._chain_cache: dict[tuple, tuple[list[tuple[list[sp.Basic], str, frozenset[str]]], Usage]] = {}
+        self._chain_cache: dict[tuple, tuple[list[tuple[list[sp.Basic], str, frozenset[str], Usage]], dict]] = {}
         self.assumes: list[_Assume] = []
         self.functions: frozenset[str] = frozenset()
         self.letters: frozenset[str] = frozenset()
@@ -235,7 +266,10 @@ class _FileReader:
         self.index_sets: dict[str, str] = {}
         # offset -> (line, names) of each assumption that failed; names None: not known
         self.bad_assumes: dict[int, tuple[int, Optional[frozenset[str]]]] = {}
+        self.display_bad: list[int] = []  # lines of assumptions about the current display that failed
         self.blocked = ""  # why the current display's claims cannot be checked
+        self.tainted: dict[str, tuple[int, int]] = {}  # name -> (offset, line) of the row that may define it
+        self.seen_family: set[str] = set()  # names met with an index (x_i, x^{(m)})
         self.seen: set[str] = set()  # names met so far in the file, in reading order (rule 7)
         if len(src.assumes) > caps.MAX_ASSUMES:
             off = src.assumes[caps.MAX_ASSUMES][0]
@@ -250,8 +284,6 @@ class _FileReader:
                 self._assume_failed(off, e)
                 tree = None
             self.assumes.append(_Assume(off, span, tree))
-            if tree is not None:
-                self.seen |= _names(tree)
         self.seen |= self._declared()[0]  # a declared function is an arbitrary one, never defined by '='
 
     @staticmethod
@@ -276,6 +308,10 @@ class _FileReader:
         self.reported.add(key)
         off = e.offset if e.offset is not None else key
         self.file_issues.append((off, self._message(e), e.text))
+
+    def _taint(self, names: set[str], offset: int) -> None:
+        for n in names:
+            self.tainted.setdefault(n, (offset, self._line(offset)))
 
     def _assume_failed(self, key: int, e: ReadError, names: Optional[frozenset[str]] = None) -> None:
         """An assumption that cannot be read: no display after it that uses its names (any name if
@@ -363,25 +399,43 @@ class _FileReader:
         for _, _, u_rows, _ in prepared:
             u_rows.upper = {f"#{self.index_sets.get(n[1:], n[1:])}" if n.startswith("#") else n for n in u_rows.upper}
 
-    def _defines_with_equals(self, kids: list, condition_before: bool) -> bool:
+    def _defines_with_equals(self, kids: list, condition_before: bool) -> Optional[str]:
         """Rule 7: ``NAME = EXPR`` defines NAME when NAME has not appeared before in the file and is not in
-        EXPR; not after a condition in the same display (there ``v = R`` solves it, rule 6), not with an arrow."""
-        if condition_before or len(kids) < 3 or kids[0].data != "expr" or kids[1].data != "rel":
-            return False
+        EXPR; not after a condition in the same display (there ``v = R`` solves it, rule 6), not with an arrow.
+        Returns "define", "reused" (all holds but NAME appeared before: a definition or a claim) or None.
+        A family ``N_k`` counts as new when only a plain ``N`` appeared (N and N_k are different names)."""
+        if len(kids) < 3 or kids[0].data != "expr" or kids[1].data != "rel":
+            return None
         if kids[1].children[0].type != "EQ" or any(k.data == "rel" and k.children[0].type == "ARROW" for k in kids):
-            return False
+            return None
+        valid = True
         try:
-            name, _, _ = _head(kids[0])
+            name, kind, _ = _head(kids[0])
         except ReadError:
-            return False
+            name, kind, valid = head_name(kids[0]) or "", "func", False  # f(x^2) = ...: maybe meant as one
+            if not name:
+                return None
         if name == "pi" or (name == "e" and "e" not in self._declared()[1]):
-            return False  # constants (rule 12): e = 2.718 is a claim about Euler's number
-        return name not in self.seen and name not in _names(kids[2]) and self.defs.visible(1 << 62).get(name) is None
+            return None  # constants (rule 12): e = 2.718 is a claim about Euler's number
+        used = _family_names(kids[2]) if kind == "index" else _names(kids[2])  # N_k = sum^N ...: N is not N_k
+        if name in used or self.defs.visible(1 << 62).get(name) is not None:
+            return None
+        if name in self._declared()[0]:
+            return None  # a declared function is an arbitrary one: f(a) = a is a claim about it
+        if condition_before:
+            return "after condition"  # v = R solves the condition above, or else is a claim or a definition
+        seen = self.seen_family if kind == "index" else self.seen
+        return "define" if valid and name not in seen else "reused"
 
     def _parse_rows(self, env: Env) -> list[_ParsedRow]:
         out = []
         condition_before = False
         for row in env.rows:
+            # names of the assumptions before this row count as seen (rule 7); later ones do not
+            for a in self.assumes:
+                if a.tree is not None and a.offset < row.offset:
+                    self.seen |= _names(a.tree)
+                    self.seen_family |= _family_names(a.tree)
             vis = self.defs.visible(row.offset)
             try:
                 span = prepare(expand_macros(row.math, macro_table(self.src, row.offset), KNOWN_COMMANDS,
@@ -393,14 +447,23 @@ class _FileReader:
                     # a row that states a model or an approximation is listed even when its maths is not read
                     e = ReadError(f"noted: {noted_kind(m.group(1))}", None)
                 out.append(_ParsedRow(row, None, None, e, vis))
+                # what an unread row may have used or set to zero still counts (rules 6 and 7)
+                condition_before = condition_before or bool(_ENDS_ZERO.search(row.math.s))
+                self.seen |= _rough_names(row.math.s)
+                self.seen_family |= {a or b for a, b in _ROUGH_FAMILY.findall(row.math.s)}
                 continue
             pr = _ParsedRow(row, span, tree, None, vis)
             kids = tree.children
             defines = [k for k in kids if k.data == "rel" and k.children[0].type == "DEFINE"]
-            if not defines and self._defines_with_equals(kids, condition_before):
+            how = None if defines else self._defines_with_equals(kids, condition_before)
+            if how == "define":
                 defines = [kids[1]]
+            elif how is not None:
+                pr.maybe_definition = span.offset(kids[1].children[0].start_pos or 0)
+                pr.taints = how == "reused"
             condition_before = condition_before or _is_condition(kids)
             self.seen |= _names(tree)
+            self.seen_family |= _family_names(tree)
             if defines:
                 if kids[0].data != "expr" or len(kids) < 3 or kids[1] is not defines[0] or len(defines) > 1:
                     pr.error = ReadError("':=' may only follow the name being defined, once per row",
@@ -424,6 +487,7 @@ class _FileReader:
         t = Transformer(pr.span, kinds, pr.visible, ranges, collecting, usage)
         t.reading = reading
         t.index_sets = self.index_sets
+        t.row_names = _names(pr.tree)
         kids = pr.tree.children
         if pr.definition is not None:
             kids = kids[1:]
@@ -449,7 +513,7 @@ class _FileReader:
             rel = None
         return elems
 
-    def _chains(self, a: _Assume, kinds: Kinds, collecting: bool) -> tuple[list[tuple[list[sp.Basic], str, frozenset[str]]], Usage]:
+    def _chains(self, a: _Assume, kinds: Kinds, collecting: bool) -> tuple[list[tuple[list[sp.Basic], str, frozenset[str], Usage]], dict]:
         """The relation chains of one assumption line read under ``kinds`` (cached: lines repeat per display)."""
         key = (a.offset, kinds, collecting)
         if key in self._chain_cache:
@@ -457,44 +521,57 @@ class _FileReader:
         assert a.tree is not None
         usage = Usage()
         t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, usage)
-        out: list[tuple[list[sp.Basic], str, frozenset[str]]] = []
+        out: list[tuple[list[sp.Basic], str, frozenset[str], Usage]] = []
+        failures: dict[int, tuple[int, ReadError]] = {}  # position in out -> (offset, why)
         for chain in [c for c in a.tree.children if isinstance(c, Tree)]:  # one bad chain spoils only itself
             failure: Optional[ReadError] = None
+            t.usage = Usage()
             try:
                 for rels, _ in t.relations(Tree("start_assume", [chain])):
                     meta = chain.meta
                     out.append((rels, " ".join(a.span.s[meta.start_pos: meta.end_pos].split()),
-                                frozenset(_names(chain))))
+                                frozenset(_names(chain)), t.usage))
             except ReadError as e:
                 failure = e
             except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
                 failure = ReadError(f"cannot read this assumption ({exc})", a.offset)
             if failure is not None and not collecting:
-                self._assume_failed(a.offset + chain.meta.start_pos, failure, frozenset(_names(chain)) or None)
-        self._chain_cache[key] = (out, usage)
-        return out, usage
+                out.append(([], "", frozenset(_names(chain)), t.usage))
+                failures[len(out) - 1] = (a.offset + chain.meta.start_pos, failure)
+        self._chain_cache[key] = (out, failures)
+        return out, failures
 
     def _relations(self, active: list[_Assume], kinds: Kinds, collecting: bool, used: set[str],
-                   usage: Optional[Usage] = None) -> tuple[list[sp.Basic], list[str]]:
+                   usage: Optional[Usage] = None, relevant: bool = False) -> tuple[list[sp.Basic], list[str]]:
+        """The relations of the assumptions about ``used`` (every one when collecting); ``usage`` gathers how
+        their names are used, from every chain, or with ``relevant`` only from the chains about ``used``."""
         relations: list[sp.Basic] = []
         statements: list[str] = []
-        all_chains: list[tuple[list[sp.Basic], str, frozenset[str]]] = []
+        all_chains: list[tuple[list[sp.Basic], str, frozenset[str], Usage]] = []
+        failed: dict[int, tuple[int, ReadError]] = {}
         for a in active:
-            chains, seen = self._chains(a, kinds, collecting)
-            if usage is not None:
-                for name in ("index", "upper", "label", "family", "bare", "integer"):
-                    getattr(usage, name).update(getattr(seen, name))
+            chains, failures = self._chains(a, kinds, collecting)
+            failed.update({len(all_chains) + k: v for k, v in failures.items()})
             all_chains.extend(chains)
         reach = set(used)
-        changed = not collecting
+        changed = not collecting or relevant
         while changed:  # a relation about a used name brings in what it relates it to, whole chains at once
             changed = False
-            for rels, _, _ in all_chains:
+            for rels, _, _, _ in all_chains:
                 subj = set().union(*(_subjects(r) for r in rels)) if rels else set()
                 if subj & reach and not subj <= reach:
                     reach |= subj
                     changed = True
-        for rels, text, names in all_chains:
+        for n, (rels, text, names, seen) in enumerate(all_chains):
+            if n in failed:  # an assumption about a name this display uses could not be read under its kinds
+                if names & reach or not names:
+                    off, e = failed[n]
+                    self._issue_once(off, e)
+                    self.display_bad.append(self._line(off))
+                continue
+            if usage is not None and (not relevant or names & reach):
+                for name in ("index", "upper", "label", "family", "bare", "integer"):
+                    getattr(usage, name).update(getattr(seen, name))
             keep = rels if collecting or set().union(*(_subjects(r) for r in rels)) & reach else []
             relations.extend(keep)
             if keep or (not rels and names & reach):  # `n \in \mathbb{Z}` says what n is without a relation
@@ -512,6 +589,8 @@ class _FileReader:
         for pr in rows:
             if pr.tree is not None and pr.error is None:
                 self._elems(pr, Kinds(), ranges1, True, u_rows)
+        u_assume = Usage()  # only what the assumptions about this display's names say decides their kinds
+        self._relations(active, Kinds(), True, u_rows.names(), u_assume, relevant=True)
         return rows, u_assume, u_rows, rels1
 
     def _env(self, env: Env, rows: list[_ParsedRow], u_assume: Usage, u_rows: Usage,
@@ -527,9 +606,10 @@ class _FileReader:
                 used |= _subjects(r)
         kinds = dataclasses.replace(decide_kinds(u_rows, u_assume, rels1, used), functions=self.functions,
                                     letters=self.letters, declared=self.declared)
+        self.display_bad = []
         relations, statements = self._relations(active, kinds, False, u_rows.names())
         bad = sorted({line for off, (line, names) in self.bad_assumes.items()
-                      if off < env.offset and (names is None or names & u_rows.names())})
+                      if off < env.offset and (names is None or names & u_rows.names())} | set(self.display_bad))
         self.blocked = (f"the assumption at line {', '.join(map(str, bad))} could not be read (see above); a "
                         "step checked without it could be refuted outside what was assumed") if bad else ""
         ranges = range_bounds(relations)
@@ -590,8 +670,13 @@ class _FileReader:
                reading: frozenset[str]) -> list[tuple[Claim, str, int]]:
         """The display's steps under one reading of rule 14 (the names in ``reading`` are functions)."""
         out: list[tuple[Claim, str, int]] = []
+        reused = {pr.maybe_definition for pr in rows if pr.maybe_definition is not None}
 
         def emit(claim: Claim, by: str, offset: int) -> None:
+            if offset in reused and isinstance(claim, (Equal, Readings)):
+                # rule 1: `v = R` with v used before reads as a (re)definition or as a claim; never pick one
+                claim = Readings((("a claim", claim), ("a definition of a name used before", Noted("definition"))),
+                                 "Write ':=' if the row defines the name, or give the name a new letter.")
             out.append((claim, by, offset))
 
         def unreadable(e: ReadError, by: str = "") -> None:
@@ -605,10 +690,25 @@ class _FileReader:
                 emit(Noted(pr.error.message[len("noted: "):]), pr.row.by, pr.row.offset)
                 continue
             if pr.error is not None or pr.tree is None:
-                builder.broken(bool(_ARROW_START.match(pr.row.math.s)))
+                builder.broken(bool(_ARROW_START.match(pr.row.math.s)), bool(_ENDS_ZERO.search(pr.row.math.s)))
                 unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
+                self._taint(rough_heads(pr.row.math, parse_row), pr.row.offset)
+                continue
+            tainted = sorted(n for n in _names(pr.tree) if self.tainted.get(n, (1 << 62,))[0] < pr.row.offset)
+            if tainted:
+                if pr.tree.children[0].data == "expr" and len(pr.tree.children) > 2 and \
+                        pr.tree.children[1].data == "rel" and pr.tree.children[1].children[0].type in ("EQ", "DEFINE"):
+                    self._taint({head_name(pr.tree.children[0])} - {None}, pr.row.offset)  # type: ignore[arg-type]
+                builder.broken(False, bool(_ENDS_ZERO.search(pr.row.math.s)))
+                lines = ", ".join(f"{n} (line {self.tainted[n][1]})" for n in tainted)
+                unreadable(ReadError(f"uses a name that an unread or ambiguous row may define: {lines}; "
+                                     "this row is not checked", pr.row.offset))
                 continue
             elems = self._elems(pr, kinds, ranges, False, Usage(), reading)
+            left = pr.tree.children[0] if pr.definition is None else None
+            if left is not None and left.data == "expr" and len(elems) > 1 and elems[1].rel == "EQ" and (
+                    pr.taints or isinstance(elems[1].value, ReadError)):
+                self._taint({head_name(left)} - {None}, pr.row.offset)  # type: ignore[arg-type]
             if pr.definition is not None:
                 body = elems[0]
                 builder.finish()
