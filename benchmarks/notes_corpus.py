@@ -13,11 +13,13 @@ import sys
 import time
 from pathlib import Path
 
+import derivations
 from derivations import check_derivation
 
-try:
+# the reader of the checkout that `derivations` was imported from (before the layout move: _latex.py)
+if (Path(derivations.__file__).parent / "latex").is_dir():
     from derivations.latex import load_tex
-except ImportError:  # a checkout from before the layout move
+else:
     from derivations._latex import load_tex  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -45,6 +45,13 @@ PAIRS = [
     ("in-finite-set", "% assume: c \\in \\{0, 1\\}", r"c(1 - c) \leq 0", r"c(1 - c) < 0"),
     ("in-range-1-to-K", "% assume: k \\in \\{1, \\dots, K\\}",
      r"\sum_{j=1}^{K} \mathbb{1}[j = k] = 1", r"\sum_{j=1}^{K-1} \mathbb{1}[j = k] = 1"),
+    ("neq-between-expressions", "% assume: a \\neq b", r"\frac{a^2 - b^2}{a - b} = a + b",
+     r"\frac{a^2 - b^2}{a - b} = a - b"),
+    ("nabla-of-a-scalar", "", r"\nabla_{\mu} (x - \mu)^2 = 2(\mu - x)", r"\nabla_\mu (x - \mu)^2 = 2(x - \mu)"),
+    ("partial-subscript", "", r"\partial_w (w^2 + 3w) = 2w + 3", r"\partial_w (w^2 + 3w) = 2w"),
+    ("indicator-written-1-brace", "% assume: j \\in \\{1, \\dots, K\\}",
+     r"\sum_{i=1}^{K} 1\{i = j\} = 1", r"\sum_{i=1}^{K} 1\{i = j\} = K"),
+    ("star-is-a-name", "", r"w^* + w^{*} = 2w^\star", r"w^* + w = 2w^*"),
     ("several-subjects", "% assume: a, b > 0", r"\sqrt{a^2 b^2} = a b", r"\sqrt{a^2 b^2} = -a b"),
 ]
 
@@ -120,6 +127,8 @@ def test_membership_that_is_not_read_names_itself_and_blocks_its_names(line: str
 GUARDED = [
     pytest.param("\\begin{align}\n\\frac{\\partial}{\\partial \\mu} \\overbrace{(x - \\mu)^2} &= 0 \\\\\n"
                  "\\mu &= x\n\\end{align}", ["error", "error"], id="solving-row-of-an-unread-condition"),
+    pytest.param("\\[ \\nabla_{\\mu} p(\\mu) = 2(\\mu - x) = 0 \\]", ["error", "error"],
+                 id="zero-after-an-unread-derivative-is-no-claim"),
     pytest.param("\\begin{align}\n\\gamma(z) &= \\overbrace{z} \\\\\n\\gamma(z) + 1 &= z + 1\n\\end{align}",
                  ["error", "error"], id="use-of-a-name-an-unread-row-defines"),
     pytest.param("\\[ \\lambda + 1 = 2 \\]\n\\[ \\lambda = \\frac{1}{2} \\]", ["refuted", "unknown"],

@@ -16,7 +16,7 @@ from lark import Token, Tree
 from derivations.latex import caps
 from derivations.latex.lower_atoms import AtomReader
 from derivations.latex.caps import ReadError
-from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_name, label_of, postfix_name, bold_letter, differentiate, is_num,
+from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_name, decorated_scripts, postfix_name, bold_letter, differentiate, is_num,
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
 
@@ -447,7 +447,7 @@ class Transformer(AtomReader):
         if sup is not None:
             self._no_transpose(sup)
         name = postfix_name(t)
-        if label_of(t) is not None and name is None:
+        if decorated_scripts(t) and name is None:
             raise self.error("an upright subscript label on something that is not a letter", t)
         sample = self._sample(sup) if sup is not None else None
         if atom.data == "pi" and (sub is not None or sample is not None):

@@ -136,6 +136,12 @@ class AtomReader:
             return Val("other", (sp.Max if op == "max" else sp.Min)(*args))
         if kind in ("partial", "dee"):
             raise self.error("a differential (\\partial or d) outside a derivative \\frac", atom)
+        if kind == "gradop":  # \nabla_v, \partial_v: the derivative with respect to a scalar v (rule 13)
+            wrt = self.materialize(self._bound(trees(atom)[0]))
+            if not is_variable(wrt):
+                raise self.error("differentiate with respect to a symbol, an element such as u_{ki}, or a squared "
+                                 "symbol such as \\sigma_i^2", atom)
+            return Val("derivop", wrt=wrt, order=1)
         raise self.error(f"cannot read {kind} here", atom)
 
     def _number(self, tok: Token) -> sp.Expr:
@@ -252,10 +258,8 @@ class AtomReader:
                 op = str(tok).lstrip("\\")
                 if tok.type == "EQ":
                     raise self.error("'=' is not an assumption; define a name with := instead", tok)
-                if tok.type == "NEQ":
-                    if a != 0 and b != 0:
-                        raise self.error("only '\\neq 0' is supported among \\neq assumptions", tok)
-                    rels.append(sp.Ne(a, b, evaluate=False))
+                if tok.type == "NEQ":  # a \\neq b holds where a - b \\neq 0
+                    rels.append(sp.Ne(a, b, evaluate=False) if a == 0 or b == 0 else sp.Ne(a - b, 0, evaluate=False))
                     continue
                 cls = _COMPARISONS[op]
                 r = cls(a, b, evaluate=False)

@@ -15,7 +15,7 @@ from sympy.core.function import AppliedUndef
 
 from derivations.kernel.numeric import depends
 
-__all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "label_of", "postfix_name", "bold_letter", "differentiate", "is_num", "is_operator",
+__all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "decorated_scripts", "label_of", "postfix_name", "bold_letter", "differentiate", "is_num", "is_operator",
            "is_variable", "primed", "tokens", "trees"]
 
 DECOR_SUFFIX = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde"}
@@ -107,6 +107,11 @@ def is_num(e: sp.Basic) -> bool:
     return isinstance(e, sp.Basic) and e.is_number and not e.free_symbols
 
 
+def decorated_scripts(postfix: Tree) -> bool:
+    """Does the atom carry a label or a star that is part of its name?"""
+    return any(isinstance(c, Tree) and c.data in ("label_subscript", "star_superscript") for c in postfix.children[1:])
+
+
 def label_of(postfix: Tree) -> Optional[str]:
     """The upright label of ``\\mu_{\\mathrm{ML}}`` (``ML``), part of the name; None without one."""
     for c in postfix.children[1:]:
@@ -120,8 +125,12 @@ def postfix_name(postfix: Tree) -> Optional[str]:
     if not isinstance(postfix.children[0], Tree):
         return None
     name = atom_name(postfix.children[0])
+    if name is None:
+        return None
+    if any(isinstance(c, Tree) and c.data == "star_superscript" for c in postfix.children[1:]):
+        name += "^*"  # w^* (an optimum) is a name of its own, never a power
     label = label_of(postfix)
-    return f"{name}_{label}" if name is not None and label is not None else name
+    return f"{name}_{label}" if label is not None else name
 
 
 def atom_name(atom: Tree) -> Optional[str]:

@@ -75,8 +75,8 @@ def _unhat(v: sp.Expr, premises: list[_Premise]) -> sp.Expr:
         return v
     name = str(node.label) if isinstance(node, sp.IndexedBase) else node.name
     plains = []
-    if "_" in name:  # a label: \mu_{\mathrm{ML}} estimates \mu
-        name = name.split("_")[0]
+    if "_" in name or name.endswith("^*"):  # \mu_{\mathrm{ML}} and \mu^* estimate \mu
+        name = name.split("_")[0].removesuffix("^*")
         plains.append(name)
     plains += [name[: -len(suffix)] for suffix in ("hat", "bar", "tilde")
                if name.endswith(suffix) and len(name) > len(suffix)]
@@ -226,10 +226,19 @@ class ChainBuilder:
 
     def _row(self, elems: list[Elem], by: str) -> None:
         last = elems[-1] if elems else None
+        guarded = None
         if last is not None and last.rel == "EQ" and not isinstance(last.value, ReadError) and last.value == 0 and \
                 any(isinstance(e.value, ReadError) for e in elems):
             self.unread_condition = True
+            if len(elems) >= 3 and not isinstance(elems[-2].value, ReadError):
+                guarded = last  # D = A = 0 with D unread: A = 0 may restate the condition D = 0, so no claim
         for e in elems:
+            if e is guarded:
+                self.pending = None
+                self.unreadable(ReadError("'= 0' after a part of the row that could not be read: it may set a "
+                                          "derivative to zero, so it is not checked as a claim", e.rel_offset), by)
+                self.premises, self.arrow, self.cur = [], None, None
+                continue
             if isinstance(e.value, ReadError):
                 if e.rel == "ARROW":
                     self.pending = None

@@ -19,7 +19,7 @@ alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lam
 sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi
 Omega Pi pi ell mathcal hat bar tilde widehat widetilde overline sum prod log ln exp frac dfrac tfrac
 sqrt partial mathrm operatorname mathbb mathbbm mathds mathbf cdot times div lbrace rbrace neq ne
-coloneqq coloneq mathrel Rightarrow implies therefore Longrightarrow leq le geq ge leqslant geqslant lt gt
+nabla star coloneqq coloneq mathrel Rightarrow implies therefore Longrightarrow leq le geq ge leqslant geqslant lt gt
 quad qquad displaystyle textstyle limits nolimits left right middle big Big bigg Bigg bigl bigr Bigl Bigr
 biggl biggr Biggl Biggr bigm Bigm mid
 lvert rvert lVert rVert binom dbinom tbinom max min iff mathit mathsf mathtt bm boldsymbol vec mathbfit

@@ -29,7 +29,7 @@ from derivations.latex.source import Env, Row, Source, Span, expand_macros, macr
 from derivations.latex.lower_rows import ChainBuilder, Elem, noted_kind
 from derivations.latex.taint import head_name, rough_heads
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
-from derivations.latex.lower_nodes import Side, atom_name, is_operator, label_of, postfix_name
+from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, postfix_name
 from derivations.latex.lower import PROBABILITY, Transformer
 
 __all__ = ["load_preamble", "load_tex", "read_tex_string"]
@@ -146,7 +146,8 @@ def _head(expr: Tree) -> tuple[str, str, tuple[str, ...]]:
     name = postfix_name(items[0])
     if name is None:
         raise bad
-    scripts = [c for c in items[0].children[1:] if not (isinstance(c, Tree) and c.data == "label_subscript")]
+    scripts = [c for c in items[0].children[1:]
+               if not (isinstance(c, Tree) and c.data in ("label_subscript", "star_superscript"))]
     if len(items) == 1 and not scripts:
         return name, "bare", ()
     if len(items) == 1 and len(scripts) == 1 and isinstance(scripts[0], Tree) and scripts[0].data == "subscript":
@@ -178,7 +179,7 @@ _NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold")
 def _names(tree: Tree) -> set[str]:
     """Every letter-like name written in a tree (also as an index or a sum's variable)."""
     out = {atom_name(t) for t in tree.iter_subtrees() if t.data in _NAMED}
-    out |= {postfix_name(t) for t in tree.iter_subtrees() if t.data == "postfix" and label_of(t) is not None}
+    out |= {postfix_name(t) for t in tree.iter_subtrees() if t.data == "postfix" and decorated_scripts(t)}
     out |= {str(tok).lstrip("\\") for t in tree.iter_subtrees() if t.data == "index_var" for tok in t.children}
     out.discard(None)
     return out  # type: ignore[return-value]
