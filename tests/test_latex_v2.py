@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from derivations.frontends.cli import main
+from derivations.kernel.report import Report
 from derivations.kernel.verdict import check_derivation
 from derivations.latex import read_tex_string
 
@@ -165,3 +166,10 @@ def test_an_upright_subscript_is_a_label_of_the_name(sub: str) -> None:
     assert [r.verdict for r in check_derivation(read_tex_string(tex)[0]).steps] == ["noted", "proved"]
     wrong = tex.replace("\\frac{1}{N}", "\\frac{1}{N + 1}")
     assert [r.verdict for r in check_derivation(read_tex_string(wrong)[0]).steps] == ["noted", "refuted"]
+
+
+def test_the_report_lists_what_was_declared() -> None:
+    (d,) = read_tex_string("% functions: J, p\n% scalars: w\n\\[ J(a) + \\mathbf{w} = \\mathbf{w} + J(a) \\]\n", "v2.tex")
+    rep = check_derivation(d)
+    assert rep.assumptions["declared"] == ["functions: J, p", "scalars: w"]
+    assert "declared: functions: J, p; scalars: w" in Report([rep]).to_text()

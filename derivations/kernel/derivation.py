@@ -38,6 +38,7 @@ class Derivation:
     source: str = ""
     notes: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    declared: list[str] = field(default_factory=list)  # e.g. "functions: p, J" from the source's declarations
 
     def add(self, claim: Claim, by: str = "", line: Optional[int] = None, label: str = "", text: str = "",
             kind: str = "", column: Optional[int] = None) -> "Derivation":

@@ -124,6 +124,8 @@ class Report:
             out.append(f"== {d.name}" + (f": {d.title}" if d.title else "") + (f" ({d.source})" if d.source else ""))
             if d.assumptions.get("stated"):
                 out.append("  assumed: " + "; ".join(d.assumptions["stated"]))
+            if d.assumptions.get("declared"):
+                out.append("  declared: " + "; ".join(d.assumptions["declared"]))
             if d.assumptions.get("added"):
                 out.append("  added by the tool: " + "; ".join(d.assumptions["added"]))
             for s in d.steps:

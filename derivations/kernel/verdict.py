@@ -425,5 +425,6 @@ def check_derivation(
     results = [check_step(step, d.assumptions, n, budget, points, seed + n) for n, step in enumerate(d.steps, 1)]
     stated = list(d.assumptions.statements) or [str(r) for r in d.assumptions.relations]
     return DerivationReport(d.name, d.source, results, d.title,
-                            assumptions={"stated": stated, "added": added(d.assumptions) + list(d.added)},
+                            assumptions={"stated": stated, "added": added(d.assumptions) + list(d.added),
+                                         **({"declared": list(d.declared)} if d.declared else {})},
                             seed=seed)

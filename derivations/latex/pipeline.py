@@ -618,6 +618,8 @@ class _FileReader:
         d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
                                     cover=tuple(dict.fromkeys(covers(relations, ranges))),
                                     statements=tuple(dict.fromkeys(statements)))
+        d.declared.extend(f"{m.group(1)}: {', '.join(n.strip() for n in m.group(2).split(',') if n.strip())}"
+                          for m in _DECLARATION.finditer(self.src.text) if m.group(2).strip())
         d.added.extend(f"{n} takes whole-number values (compared with an index in an indicator)"
                        for n in sorted(kinds.label))
         amb = sorted(self.ambiguous & u_rows.applied_one)
