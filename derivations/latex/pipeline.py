@@ -113,6 +113,7 @@ class _ParsedRow:
     definition: Optional[Definition] = None
     # `NAME = EXPR` that rule 7 would read as a definition but for an earlier use of NAME (at this offset)
     maybe_definition: Optional[int] = None
+    names: frozenset[str] = frozenset()  # every name the row writes
     taints: bool = False  # later rows that use the name are not checked (it may have been defined here)
 
 
@@ -270,6 +271,7 @@ class _FileReader:
         self.display_bad: list[int] = []  # lines of assumptions about the current display that failed
         self.blocked = ""  # why the current display's claims cannot be checked
         self.tainted: dict[str, tuple[int, int]] = {}  # name -> (offset, line) of the row that may define it
+        self.assumes_seen = 0  # assumption lines (in file order) whose names are in seen
         self.seen_family: set[str] = set()  # names met with an index (x_i, x^{(m)})
         self.seen: set[str] = set()  # names met so far in the file, in reading order (rule 7)
         if len(src.assumes) > caps.MAX_ASSUMES:
@@ -433,8 +435,10 @@ class _FileReader:
         condition_before = False
         for row in env.rows:
             # names of the assumptions before this row count as seen (rule 7); later ones do not
-            for a in self.assumes:
-                if a.tree is not None and a.offset < row.offset:
+            while self.assumes_seen < len(self.assumes) and self.assumes[self.assumes_seen].offset < row.offset:
+                a = self.assumes[self.assumes_seen]
+                self.assumes_seen += 1
+                if a.tree is not None:
                     self.seen |= _names(a.tree)
                     self.seen_family |= _family_names(a.tree)
             vis = self.defs.visible(row.offset)
@@ -463,7 +467,8 @@ class _FileReader:
                 pr.maybe_definition = span.offset(kids[1].children[0].start_pos or 0)
                 pr.taints = how == "reused"
             condition_before = condition_before or _is_condition(kids)
-            self.seen |= _names(tree)
+            pr.names = frozenset(_names(tree))
+            self.seen |= pr.names
             self.seen_family |= _family_names(tree)
             if defines:
                 if kids[0].data != "expr" or len(kids) < 3 or kids[1] is not defines[0] or len(defines) > 1:
@@ -488,7 +493,7 @@ class _FileReader:
         t = Transformer(pr.span, kinds, pr.visible, ranges, collecting, usage)
         t.reading = reading
         t.index_sets = self.index_sets
-        t.row_names = _names(pr.tree)
+        t.row_names = set(pr.names)
         kids = pr.tree.children
         if pr.definition is not None:
             kids = kids[1:]
@@ -697,7 +702,7 @@ class _FileReader:
                 unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
                 self._taint(rough_heads(pr.row.math, parse_row), pr.row.offset)
                 continue
-            tainted = sorted(n for n in _names(pr.tree) if self.tainted.get(n, (1 << 62,))[0] < pr.row.offset)
+            tainted = sorted(n for n in pr.names if self.tainted.get(n, (1 << 62,))[0] < pr.row.offset)
             if tainted:
                 if pr.tree.children[0].data == "expr" and len(pr.tree.children) > 2 and \
                         pr.tree.children[1].data == "rel" and pr.tree.children[1].children[0].type in ("EQ", "DEFINE"):
