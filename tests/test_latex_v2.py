@@ -173,3 +173,40 @@ def test_the_report_lists_what_was_declared() -> None:
     rep = check_derivation(d)
     assert rep.assumptions["declared"] == ["functions: J, p", "scalars: w"]
     assert "declared: functions: J, p; scalars: w" in Report([rep]).to_text()
+
+
+# Red-team findings: each was a wrong verdict once; the right one (or a refusal) is pinned here.
+J_ROWS = "\\begin{align}\nJ(w) &:= (w - a)^2 \\\\\n\\frac{\\partial J}{\\partial w} &= 0 \\\\\n2(w - a) &= 0 \\\\\nw &= a\n\\end{align}"
+REDTEAM = [
+    pytest.param("\\[ x^2 + y^2 > 0 \\]", ["refuted"], id="false-only-where-two-variables-coincide"),
+    pytest.param("\\[ \\mathbb{1}[x = y] = 0 \\]", ["refuted"], id="indicator-of-a-coincidence"),
+    pytest.param("% assume: n \\in \\mathbb{Z}, n \\geq 0\n\\[ \\sum_{k=1}^{n} 1 \\geq 1 \\]", ["refuted"],
+                 id="assumed-lower-bound-0-is-not-a-size"),
+    pytest.param("% assume: 0 < a, b < 1\n\\[ |b| = b \\]", ["error", "error"], id="comma-between-bounds-is-ambiguous"),
+    pytest.param(J_ROWS, ["noted", "noted", "noted", "proved", "proved"], id="restated-condition"),
+    pytest.param(J_ROWS.replace("2(w - a) &= 0", "3(w - b) &= 0").replace("w &= a", "w &= b"),
+                 ["noted", "noted", "noted", "refuted", "proved"], id="wrong-restatement-is-caught-by-the-original"),
+    pytest.param("\\begin{align}\n\\frac{\\partial}{\\partial w} (w - 3)^2 &= 0 \\\\\nw^* &= 3 \\\\\nw^* + 1 &= 4\n\\end{align}",
+                 ["noted", "proved", "error"], id="named-solution-is-not-free-later"),
+    pytest.param("\\begin{align}\nq \\doteq 3 \\\\\nq + 1 &= 4\n\\end{align}", ["error", "error"],
+                 id="unknown-definition-sign-taints"),
+    pytest.param("\\begin{align}\n\\boxed{r = 3} \\\\\nr + 1 &= 4\n\\end{align}", ["error", "error"],
+                 id="boxed-definition-taints"),
+    pytest.param("\\begin{align}\nq = 3 \\quad \\text{and} \\quad r = 1 \\\\\nr + 1 &= 2\n\\end{align}",
+                 ["error", "error"], id="text-between-relations-is-not-a-justification"),
+    pytest.param("\\[ \\left(\\sum_i x_i\\right)^2 = \\sum_i x_i^2 + \\sum_{i \\neq j} x_i x_j \\]", ["error"],
+                 id="sum-over-i-neq-free-j-is-ambiguous"),
+    pytest.param("\\[ \\left(\\sum_i x_i\\right)^2 = \\sum_i x_i^2 + \\sum_j \\sum_{i \\neq j} x_i x_j \\]", ["proved"],
+                 id="sum-over-pairs-written-out"),
+    pytest.param("\\begin{align}\ng(x) &:= \\frac{d}{d y} (x y^2) \\\\\ng(y) &= 2 y^2 \\\\\ng(y) &= 3 y^2\n\\end{align}",
+                 ["noted", "proved", "refuted"], id="no-capture-when-applying-a-derivative"),
+    pytest.param("\\begin{align}\nf(x) &= x^2 \\\\\nf^2(x) &= x^4\n\\end{align}", ["noted", "error"],
+                 id="power-of-a-function-is-ambiguous"),
+    pytest.param("\\[ x_i^{(m)2} = \\left(x_i^{(m)}\\right)^2 \\]", ["error"], id="sample-index-then-power"),
+]
+
+
+@pytest.mark.parametrize("tex,want", REDTEAM)
+def test_red_team_cases(tex: str, want: list[str]) -> None:
+    got = [r.verdict for d in read_tex_string(tex, "r.tex") for r in check_derivation(d, budget=20).steps]
+    assert got == want

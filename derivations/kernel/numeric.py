@@ -350,10 +350,12 @@ def sample(claim: Claim, a: Assumptions, points: int, seed: int, deadline: float
             continue
         if drawn < len(hints):
             inst.values[hints[drawn][0]] = hints[drawn][1]
-        elif isinstance(claim, Compare) and drawn % 3 == 1:
-            inst.edge = drawn // 3
-        elif isinstance(claim, Compare) and drawn % 3 == 2:
-            _on_boundary(claim, inst, drawn // 3)
+        elif drawn % 4 == 1:  # edge values, each variable its own
+            inst.edge = drawn // 4
+        elif drawn % 4 == 3:  # edge values shared by every variable: where two of them coincide
+            inst.edge, inst.same_edge = drawn // 4, True
+        elif isinstance(claim, Compare) and drawn % 4 == 2:
+            _on_boundary(claim, inst, drawn // 4)
         drawn += 1
         res, lv, rv = _at(claim, inst, _sampler_route)
         if res == "undefined":

@@ -51,6 +51,7 @@ class Instantiation:
     _drawing: set = field(default_factory=set, repr=False)
     used: set = field(default_factory=set, repr=False)
     edge: Optional[int] = None
+    same_edge: bool = False  # every value the same edge value: x = y = 0, x = y = 1 (coincidences)
 
     def structural(self, e: sp.Expr) -> sp.Expr:
         """Replace sizes and indices, expand sums and products, then put in the labels."""
@@ -114,7 +115,7 @@ class Instantiation:
             # inside the bounds only (whether a bound is strict, the assumption check decides)
             pool = [v for v in pool if (lo is None or v >= lo) and (hi is None or v <= hi)]
             if pool:
-                return pool[(self.edge + len(self.values)) % len(pool)]
+                return pool[(self.edge + (0 if self.same_edge else len(self.values))) % len(pool)]
         if lo is not None and hi is not None:
             return lo + (hi - lo) * sp.Rational(self.rng.randint(1, 99), 100)
         if lo is not None:

@@ -294,6 +294,11 @@ class Transformer(AtomReader):
             raise self.error(f"{op} with an upper limit needs a lower limit {names[0]}=...", it)
         if lower.data == "lower_neq":
             names, other = names[:1], names[1]
+            if other not in self.bindings and self.ranges.get(other) is None and not self.collecting:
+                raise self.error(f"\\sum_{{{names[0]} \\neq {other}}} with {other} neither summed outside nor given a "
+                                 f"range: over {names[0]} alone, or over the pairs ({names[0]}, {other})? write "
+                                 f"\\sum_{{{other}}}\\sum_{{{names[0]} \\neq {other}}} or assume a range for {other}",
+                                 lower)
         else:
             other = None
         ranges = []
@@ -424,11 +429,21 @@ class Transformer(AtomReader):
             raise self.error(f"definitions expand to too large an expression (over {caps.MAX_DEF_NODES} nodes)", node)
         saved = (self.defs, self.bindings, self.mode, self.span)
         self.defs = d.visible
-        self.bindings = dict(zip(d.params, args))
+        # g(x) := d/dy (x y^2) applied to y: differentiate first, then put the argument in (no capture)
+        late = any(t.data in ("partial", "dee", "gradop", "frac") for t in d.body.iter_subtrees())
+        dummies = [sp.Dummy(p, integer=True) if getattr(a, "is_integer", False) else sp.Dummy(p, real=True)
+                   for p, a in zip(d.params, args)] if late else list(args)
+        self.bindings = dict(zip(d.params, dummies))
         self.mode = "normal"
         self.span = d.span
         try:
-            return self.value(d.body)
+            out = self.value(d.body)
+            if late:
+                if any(isinstance(x, sp.Derivative) and set(x.variables) & set(dummies) for x in out.atoms(sp.Derivative)):
+                    raise self.error("a defined function whose derivative stays unevaluated cannot be applied here",
+                                     node)
+                out = out.xreplace(dict(zip(dummies, args)))
+            return out
         finally:
             self.defs, self.bindings, self.mode, self.span = saved
             self.def_depth -= 1
@@ -447,6 +462,9 @@ class Transformer(AtomReader):
         if sup is not None:
             self._no_transpose(sup)
         name = postfix_name(t)
+        fdef = self.defs.get(name) if name is not None and name not in self.bindings else None
+        if sup is not None and fdef is not None and fdef.kind == "func":
+            raise self.error(f"ambiguous: a power of the function {name} (f^2(x)): write (f(x))^2 or f(f(x))", sup)
         if decorated_scripts(t) and name is None:
             raise self.error("an upright subscript label on something that is not a letter", t)
         sample = self._sample(sup) if sup is not None else None
@@ -508,6 +526,9 @@ class Transformer(AtomReader):
         if len(e.children) != 1:
             return None
         items = e.children[0].children
+        if len(items) == 2 and all(i.data == "postfix" and isinstance(i.children[0], Tree) for i in items) and \
+                items[0].children[0].data == "paren" and items[1].children[0].data == "number":
+            raise self.error("ambiguous: a sample index followed by a power (x^{(m)2}); write (x^{(m)})^2", sup)
         if len(items) != 1 or items[0].data != "postfix" or len(items[0].children) != 1:
             return None
         atom = items[0].children[0]

@@ -314,3 +314,16 @@ class AtomReader:
         for v in values:
             self.usage.integer.add(v.name if isinstance(v, sp.Symbol) else str(v.base.label))
 
+    def no_split_range(self, before: Tree, chain: Tree) -> None:
+        """``0 < a, b < 1`` reads as ``0 < a`` and ``b < 1`` or as both in (0, 1): refuse (rule 1)."""
+        from derivations.latex.taint import head_name
+        if before.data != "relchain" or chain.data != "relchain" or len(before.children) != 3 or \
+                len(chain.children) != 3:
+            return
+        lone = [head_name(before.children[2]) if before.children[2].data == "expr" else None,
+                head_name(chain.children[0]) if chain.children[0].data == "expr" else None]
+        ops = [str(c.children[0]).lstrip("\\")[:1] for c in (before.children[1], chain.children[1])]
+        if all(lone) and ops[0] == ops[1] and ops[0] in "<l>g":
+            raise self.error("ambiguous: this may bound only the next name or, with the one before the comma, "
+                             "both (as in 0 < a, b < 1); write each relation in full", chain)
+

@@ -117,6 +117,7 @@ class ChainBuilder:
         self.condition: list[_Premise] = []
         self.head_deriv = False
         self.unread_condition = False  # a row that could not be read may have set a derivative to zero
+        self.solved: set[str] = set()  # names that solving rows gave the solution to (w^*, \hat\mu)
 
     # ------------------------------------------------------------ claims
     def _effective(self, d: DerivSide) -> sp.Expr:
@@ -193,6 +194,8 @@ class ChainBuilder:
             self.finish()
             if self.condition and self._solving_row(elems, by):
                 return
+            if (self.condition or self.unread_condition) and self._restated_condition(elems, by):
+                return
             if self.unread_condition and _solved_form(elems):
                 self.unreadable(ReadError("this row may solve a condition above it ('... = 0') that could not be "
                                           "read, so it is not checked as an identity", elems[1].rel_offset), by)
@@ -201,6 +204,20 @@ class ChainBuilder:
             self.unread_condition = False
             self.head_deriv = isinstance(elems[0].value, DerivSide)
         self._row(elems, by)
+
+    def _restated_condition(self, elems: list[Elem], by: str) -> bool:
+        """``E = 0`` under a condition restates it (2(w - a) = 0 after dJ/dw = 0): a condition too, not an
+        identity; later solving rows are checked against every form of it."""
+        if len(elems) != 2 or elems[1].rel != "EQ" or any(isinstance(e.value, (ReadError, DerivSide)) for e in elems):
+            return False
+        a, b = elems[0].value, elems[1].value
+        if not (a == 0 or b == 0) or _solved_form(elems):
+            return False
+        self.emit(Noted("condition"), by, elems[1].rel_offset)
+        keep = self.condition if not self.unread_condition else []
+        self.condition = keep + [_Premise(a if b == 0 else b, sp.S.Zero, elems[1].rel_offset, by)]
+        self.unread_condition = False
+        return True
 
     def _solving_row(self, elems: list[Elem], by: str) -> bool:
         """``v = R`` after a condition (with or without an arrow) claims that R solves it (rule 6)."""
@@ -219,6 +236,8 @@ class ChainBuilder:
             return False
         for q in mentioned:
             self.emit(Solves(var, value, q.lhs, q.rhs), by, elems[1].rel_offset)
+        if var is not v:  # w^* = R, \hat\mu = R name the solution: later rows that use it mean R
+            self.solved.add(str(v.base.label) if isinstance(v, sp.Indexed) else str(v))
         self.cur = elems[1].value
         self.head_deriv = False
         self._row(elems[2:], by)

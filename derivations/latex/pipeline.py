@@ -418,11 +418,13 @@ class _FileReader:
             name, kind, valid = head_name(kids[0]) or "", "func", False  # f(x^2) = ...: maybe meant as one
             if not name:
                 return None
-        if name == "pi" or (name == "e" and "e" not in self._declared()[1]):
+        if kind != "index" and (name == "pi" or (name == "e" and "e" not in self._declared()[1])):
             return None  # constants (rule 12): e = 2.718 is a claim about Euler's number
         used = _family_names(kids[2]) if kind == "index" else _names(kids[2])  # N_k = sum^N ...: N is not N_k
-        if name in used or self.defs.visible(1 << 62).get(name) is not None:
+        if name in used:
             return None
+        if self.defs.visible(1 << 62).get(name) is not None:
+            return None  # a use of a defined name: a claim about it, the definition expanded (rule 7)
         if name in self._declared()[0]:
             return None  # a declared function is an arbitrary one: f(a) = a is a claim about it
         if condition_before:
@@ -529,10 +531,13 @@ class _FileReader:
         t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, usage)
         out: list[tuple[list[sp.Basic], str, frozenset[str], Usage]] = []
         failures: dict[int, tuple[int, ReadError]] = {}  # position in out -> (offset, why)
-        for chain in [c for c in a.tree.children if isinstance(c, Tree)]:  # one bad chain spoils only itself
+        chains = [c for c in a.tree.children if isinstance(c, Tree)]
+        for n, chain in enumerate(chains):  # one bad chain spoils only itself
             failure: Optional[ReadError] = None
             t.usage = Usage()
             try:
+                if n:
+                    t.no_split_range(chains[n - 1], chain)
                 for rels, _ in t.relations(Tree("start_assume", [chain])):
                     meta = chain.meta
                     out.append((rels, " ".join(a.span.s[meta.start_pos: meta.end_pos].split()),
@@ -701,6 +706,12 @@ class _FileReader:
                 builder.broken(bool(_ARROW_START.match(pr.row.math.s)), bool(_ENDS_ZERO.search(pr.row.math.s)))
                 unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
                 self._taint(rough_heads(pr.row.math, parse_row), pr.row.offset)
+                continue
+            solved = sorted(pr.names & builder.solved)
+            if solved:
+                builder.broken(False)
+                unreadable(ReadError(f"uses {', '.join(solved)}, which a solving row above set to its solution; this "
+                                     "row is not checked with it free", pr.row.offset))
                 continue
             tainted = sorted(n for n in pr.names if self.tainted.get(n, (1 << 62,))[0] < pr.row.offset)
             if tainted:

@@ -79,10 +79,12 @@ def decide_kinds(rows: Usage, assumed: Usage, relations: list[sp.Basic], used: s
         if name in index and isinstance(hi, sp.Symbol) and hi.name not in index:
             size.add(hi.name)
     size &= used
+    below_one = {n for n in size if _allows_below_one(n, relations)}
+    size -= below_one  # `n \\geq 0` assumed: a bound that may be 0, a whole number but not a size (rule 11)
     pos, pos_fam = positive_targets(relations)
     label = set(rows.label)
     return Kinds(
-        index=frozenset(index - size),
+        index=frozenset((index | below_one) - size),
         size=frozenset(size),
         label=frozenset(label),
         positive=frozenset(pos - size - index),
@@ -90,6 +92,17 @@ def decide_kinds(rows: Usage, assumed: Usage, relations: list[sp.Basic], used: s
         family=frozenset(rows.family | assumed.family),
         integer=frozenset(assumed.integer - size),
     )
+
+
+def _allows_below_one(name: str, relations: list[sp.Basic]) -> bool:
+    """Does an assumption give ``name`` a numeric lower bound below 1 (``n \\geq 0``, ``n > -1``)?"""
+    for r in relations:
+        if not isinstance(r, (sp.Ge, sp.Gt, sp.Le, sp.Lt)):
+            continue
+        big, small = (r.lhs, r.rhs) if isinstance(r, (sp.Ge, sp.Gt)) else (r.rhs, r.lhs)
+        if isinstance(big, sp.Symbol) and big.name == name and small.is_number and small < 1:
+            return True
+    return False
 
 
 @dataclass

@@ -622,7 +622,10 @@ def _split_justification(row: Span, amp: bool = True) -> tuple[Span, str, Option
                                                    "of its own", " ".join(rest.split())[:60])
             return row[: m.start()], _clean_text(rest), issue
         if text_next:
-            return row[: m.start()], _clean_text(s[m.start():]), None
+            rest = s[m.start():]
+            if _has_relation(re.sub(r"\\(text|mbox|textrm|textit|textbf|mathrm)\s*\{[^{}]*\}", " ", rest), brackets=False):
+                return row, "", None  # `q = 3 \quad \text{and} \quad r = 1`: maths, never swallowed (rule 2)
+            return row[: m.start()], _clean_text(rest), None
     m = re.search(r"\\(text|mbox|textrm)\s*\{", s)
     if m and re.sub(r"[&\s]|\\[,;:! ]", "", s[: m.start()]):
         end = _balanced(s, m.end() - 1)

@@ -17,7 +17,21 @@ from derivations.latex.source import Span
 __all__ = ["head_name", "rough_heads"]
 
 _SEGMENTS = re.compile(r"\\q?quad(?![a-zA-Z])|\\text\s*\{[^{}]*\}|\\mbox\s*\{[^{}]*\}|,\s*(?=\\q?quad)")
-_FIRST_REL = re.compile(r":=|\\coloneqq(?![a-zA-Z])|\\triangleq(?![a-zA-Z])|\\equiv(?![a-zA-Z])|(?<![<>!\\])=")
+_FIRST_REL = re.compile(r":\s*=|(?<![<>!\\])=|\\(coloneqq|coloneq|Coloneqq|eqqcolon|triangleq|equiv|doteq|gets|leftarrow|"
+                        r"stackrel|overset|colon|vcentcolon|mathrel|approx)(?![a-zA-Z])")
+_GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|rho|"
+          "varrho|sigma|varsigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Sigma|Upsilon|"
+          "Phi|Psi|Omega|ell")
+_LETTER = re.compile(r"\\(" + _GREEK + r")(?![a-zA-Z])|(?<![\\a-zA-Z])([a-zA-Z])(?![a-zA-Z])")
+_WRAPPERS = re.compile(r"\\(boxed|color\s*\{[a-z]*\}|underbrace|overbrace|phantom\s*\{[^{}]*\}|left\.|right\.|"
+                       r"text\s*\{[^{}]*\}|mathrm\s*\{[^{}]*\}|mbox\s*\{[^{}]*\})")
+
+
+def _sample_or_square(sup: Tree) -> bool:
+    if "paren" in {x.data for x in sup.iter_subtrees()}:
+        return True
+    simple = [x for x in sup.iter_subtrees() if x.data == "simple"]
+    return len(simple) == 1 and str(simple[0].children[0]) == "2" and len(list(sup.iter_subtrees())) <= 3
 
 
 def head_name(left: Tree) -> Optional[str]:
@@ -31,8 +45,8 @@ def head_name(left: Tree) -> Optional[str]:
     if len(items) == 2 and not (items[1].data == "postfix" and isinstance(items[1].children[0], Tree)
                                 and items[1].children[0].data == "paren"):
         return None
-    for c in items[0].children[1:]:  # x^2 = 4 is a claim about x, not a name being given a meaning
-        if isinstance(c, Tree) and c.data == "superscript" and "paren" not in {x.data for x in c.iter_subtrees()}:
+    for c in items[0].children[1:]:  # x^3 = 8 is a claim about x; a sample x^{(m)} or a variance s^2 is a name
+        if isinstance(c, Tree) and c.data == "superscript" and not _sample_or_square(c):
             return None
     return postfix_name(items[0])
 
@@ -50,10 +64,17 @@ def rough_heads(text: Span, parse: Callable[[Span], Tree]) -> set[str]:
                 tree = parse(text[start: start + rel.start()])
             except (ReadError, ValueError, TypeError, IndexError):
                 tree = None
+            name = None
             if tree is not None and tree.children and isinstance(tree.children[0], Tree):
                 left = tree.children[0].children[0] if tree.children[0].data == "row" else tree.children[0]
                 name = head_name(left) if isinstance(left, Tree) and left.data == "expr" else None
-                if name:
-                    out.add(name)
+            if name:
+                out.add(name)
+            elif tree is None:  # \boxed{q = 3}, {\color{red} q} = 3, s^2 \doteq ...: a short left side's letters
+                left = _WRAPPERS.sub(" ", part[: rel.start()])
+                letters = {a or b for a, b in _LETTER.findall(left)} - {"e"}
+                if 1 <= len(letters) <= 2 and len(left.strip()) <= 40 and \
+                        not re.search(r"[-+/]|\\(sum|prod|frac|cdot)", left):
+                    out |= letters
         start = m.end() if m is not None else len(text.s)
     return out
