@@ -203,6 +203,8 @@ REDTEAM = [
     pytest.param("\\begin{align}\nf(x) &= x^2 \\\\\nf^2(x) &= x^4\n\\end{align}", ["noted", "error"],
                  id="power-of-a-function-is-ambiguous"),
     pytest.param("\\[ x_i^{(m)2} = \\left(x_i^{(m)}\\right)^2 \\]", ["error"], id="sample-index-then-power"),
+    pytest.param("\\begin{align}\nq &= \\lfloor 3.5\\rfloor \\\\\n  &= 3 \\\\\n  &= 3\n\\end{align}",
+                 ["error", "error", "proved"], id="continuation-of-an-unread-row-is-reported"),
 ]
 
 

@@ -151,8 +151,10 @@ class Instantiation:
         e = e.replace(lambda x: isinstance(x, (sp.Derivative, sp.Subs)) and x.has(AppliedUndef),
                       lambda x: derivative_app(x))
         labels = {b.label for b in e.atoms(IndexedBase)}
-        sub: dict[sp.Basic, sp.Expr] = {a: self.value_of(a) for a in e.atoms(Indexed)}
-        sub.update({a: self.value_of(a) for a in e.atoms(sp.Symbol) if a not in labels})
+        # in a fixed order: which value a symbol gets must not depend on set order (the seed reproduces a point)
+        sub: dict[sp.Basic, sp.Expr] = {a: self.value_of(a) for a in sorted(e.atoms(Indexed), key=sp.default_sort_key)}
+        sub.update({a: self.value_of(a) for a in sorted(e.atoms(sp.Symbol), key=sp.default_sort_key)
+                    if a not in labels})
         e = e.xreplace(sub)
         apps = sorted(e.atoms(AppliedUndef), key=lambda f: len(str(f)))
         while apps:

@@ -117,6 +117,7 @@ class ChainBuilder:
         self.condition: list[_Premise] = []
         self.head_deriv = False
         self.unread_condition = False  # a row that could not be read may have set a derivative to zero
+        self.lost = False
         self.solved: set[str] = set()  # names that solving rows gave the solution to (w^*, \hat\mu)
 
     # ------------------------------------------------------------ claims
@@ -180,6 +181,7 @@ class ChainBuilder:
         """A row could not be read: drop what depended on it; a pending equation before an arrow is a premise.
         ``condition_like``: the row ends in ``= 0``, so the rows after it may solve it (rule 6)."""
         self.unread_condition = self.unread_condition or condition_like
+        self.lost = True  # a row that continues from this one has no left side to check
         if arrow_next:
             self.pending = None
         else:
@@ -190,6 +192,8 @@ class ChainBuilder:
 
     # ------------------------------------------------------------ rows
     def row(self, elems: list[Elem], by: str) -> None:
+        if elems and elems[0].rel is None:
+            self.lost = False
         if elems and elems[0].rel is None and not isinstance(elems[0].value, ReadError):
             self.finish()
             if self.condition and self._solving_row(elems, by):
@@ -319,8 +323,15 @@ class ChainBuilder:
         self.arrow = (e.rel_offset, by)
         self.cur = e.value
 
+    def _lost_left(self, e: Elem, by: str) -> None:
+        if self.lost:
+            self.unreadable(ReadError("this relation continues from a row that could not be read, so its left "
+                                      "side is unknown", e.rel_offset), by)
+            self.lost = False
+
     def _equals(self, e: Elem, by: str) -> None:
         if self.cur is None:
+            self._lost_left(e, by)
             self.cur = e.value
             return
         if self.arrow is not None:
@@ -336,6 +347,7 @@ class ChainBuilder:
         """``a \\leq b`` (rule 4): a claim of its own, checked like an equation; never a premise."""
         left, self.cur = self.cur, e.value
         if left is None:
+            self._lost_left(e, by)
             return
         if self.arrow is not None:
             self.unreadable(ReadError("an inequality after an implication is not a solved form 'v = R'",
