@@ -118,7 +118,8 @@ class ChainBuilder:
         self.head_deriv = False
         self.unread_condition = False  # a row that could not be read may have set a derivative to zero
         self.lost = False
-        self.solved: set[str] = set()  # names that solving rows gave the solution to (w^*, \hat\mu)
+        self.solved_here = False  # a solving row followed the current condition (no restatements after it)
+        self.solutions: dict[sp.Basic, sp.Expr] = {}  # v -> R of the solving rows so far (w^*, q, \hat\mu)
 
     # ------------------------------------------------------------ claims
     def _effective(self, d: DerivSide) -> sp.Expr:
@@ -161,6 +162,7 @@ class ChainBuilder:
                 lhs = None
             self.emit(Noted("condition"), p.by, p.offset)
             self.condition = [_Premise(lhs, sp.S.Zero, p.offset, p.by)] if lhs is not None else []
+            self.solved_here = False
             return
         self._safe_emit(lambda: self._claim(p.left, p.right), p.by, p.offset)
 
@@ -215,7 +217,7 @@ class ChainBuilder:
         if len(elems) != 2 or elems[1].rel != "EQ" or any(isinstance(e.value, (ReadError, DerivSide)) for e in elems):
             return False
         a, b = elems[0].value, elems[1].value
-        if not (a == 0 or b == 0) or _solved_form(elems):
+        if not (a == 0 or b == 0) or _solved_form(elems) or self.solved_here:
             return False
         self.emit(Noted("condition"), by, elems[1].rel_offset)
         keep = self.condition if not self.unread_condition else []
@@ -240,8 +242,8 @@ class ChainBuilder:
             return False
         for q in mentioned:
             self.emit(Solves(var, value, q.lhs, q.rhs), by, elems[1].rel_offset)
-        if var is not v:  # w^* = R, \hat\mu = R name the solution: later rows that use it mean R
-            self.solved.add(str(v.base.label) if isinstance(v, sp.Indexed) else str(v))
+        self.solutions[v] = value  # later rows that use v may mean the solution (w^* + 1 = 4): two readings
+        self.solved_here = True
         self.cur = elems[1].value
         self.head_deriv = False
         self._row(elems[2:], by)
@@ -374,6 +376,8 @@ class ChainBuilder:
         if not self.premises:
             return
         var = _unhat(v, self.premises)
+        if any(_mentions(q.lhs - q.rhs, var) for q in self.premises):
+            self.solutions[v] = value
         for q in self.premises:
             if _mentions(q.lhs - q.rhs, var):
                 self.emit(Solves(var, value, q.lhs, q.rhs), q.by, q.offset)

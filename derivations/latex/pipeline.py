@@ -17,7 +17,7 @@ import sympy as sp
 from lark import Token, Tree
 
 from derivations.kernel.assume import covers
-from derivations.kernel.claims import Assumptions, Claim, Equal, Noted, Readings, Unreadable
+from derivations.kernel.claims import Assumptions, Claim, Compare, Equal, Noted, Readings, Unreadable
 from derivations.kernel.derivation import Derivation
 from derivations.kernel.errors import InputError
 from derivations.latex import caps
@@ -686,6 +686,14 @@ class _FileReader:
         reused = {pr.maybe_definition for pr in rows if pr.maybe_definition is not None}
 
         def emit(claim: Claim, by: str, offset: int) -> None:
+            solved = {v: r for v, r in builder.solutions.items() if isinstance(claim, (Equal, Compare))
+                      and (claim.lhs.has(v) or claim.rhs.has(v))}
+            if solved:  # q + 1 = 4 after 2q - 6 = 0 => q = 3: q free, or q the solution
+                names = ", ".join(str(v) for v in solved)
+                claim = Readings(((f"{names} free", claim),
+                                  (f"{names} the solution above", dataclasses.replace(
+                                      claim, lhs=claim.lhs.xreplace(solved), rhs=claim.rhs.xreplace(solved)))),
+                                 "Name the solution (write v^* or \\hat{v}) and state it with ':=' to use it.")
             if offset in reused and isinstance(claim, (Equal, Readings)):
                 # rule 1: `v = R` with v used before reads as a (re)definition or as a claim; never pick one
                 claim = Readings((("a claim", claim), ("a definition of a name used before", Noted("definition"))),
@@ -706,12 +714,6 @@ class _FileReader:
                 builder.broken(bool(_ARROW_START.match(pr.row.math.s)), bool(_ENDS_ZERO.search(pr.row.math.s)))
                 unreadable(pr.error or ReadError("cannot read this row", pr.row.offset))
                 self._taint(rough_heads(pr.row.math, parse_row), pr.row.offset)
-                continue
-            solved = sorted(pr.names & builder.solved)
-            if solved:
-                builder.broken(False)
-                unreadable(ReadError(f"uses {', '.join(solved)}, which a solving row above set to its solution; this "
-                                     "row is not checked with it free", pr.row.offset))
                 continue
             tainted = sorted(n for n in pr.names if self.tainted.get(n, (1 << 62,))[0] < pr.row.offset)
             if tainted:
