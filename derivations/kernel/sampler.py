@@ -251,32 +251,33 @@ class Sampler:
         self.a = assumptions
         self.rng = random.Random(seed)
         self.count = 0
-        self._cache: dict[tuple, set[sp.Basic]] = {}
-        self._element_of: set[tuple[IndexedBase, sp.Symbol]] = set()  # (family, free index) as in y[m]
+        self._cache: dict[tuple, tuple[set[sp.Basic], set[tuple[IndexedBase, sp.Symbol]]]] = {}
 
-    def _free(self, exprs: list[sp.Expr]) -> set[sp.Basic]:
+    def _free(self, exprs: list[sp.Expr]) -> tuple[set[sp.Basic], set[tuple[IndexedBase, sp.Symbol]]]:
+        """What a point must give values to, and the (family, free index) pairs the expressions read (y[m])."""
         key = tuple(exprs)
         if key not in self._cache:
             free: set[sp.Basic] = set()
             bases: set[IndexedBase] = set()
+            elements: set[tuple[IndexedBase, sp.Symbol]] = set()
             for e in exprs:
                 free |= e.free_symbols
                 bases |= e.atoms(IndexedBase)
-                self._element_of |= {(x.base, x.indices[0]) for x in e.atoms(Indexed)
-                                     if len(x.indices) == 1 and isinstance(x.indices[0], sp.Symbol)}
+                elements |= {(x.base, x.indices[0]) for x in e.atoms(Indexed)
+                             if len(x.indices) == 1 and isinstance(x.indices[0], sp.Symbol)}
             for r in self.a.relations:
                 free |= point_symbols(r)
                 bases |= r.atoms(IndexedBase)
             free -= {b.label for b in bases}
-            self._cache[key] = free | bases
+            self._cache[key] = (free | bases, elements)
         return self._cache[key]
 
     def draw(self, exprs: list[sp.Expr], tries: int = 200) -> Instantiation:
-        free = self._free(exprs)
+        free, elements = self._free(exprs)
         fixed = self.count if self.count < 3 else None
         self.count += 1
         for _ in range(tries):
-            inst = self._try(free, fixed)
+            inst = self._try(free, fixed, elements)
             if inst is not None:
                 return inst
         raise SamplingError("could not draw a point that satisfies the assumptions")
@@ -292,7 +293,8 @@ class Sampler:
                 hi = min(hi, int(sp.floor(x)))
         return lo, max(lo, hi)
 
-    def _try(self, free: set[sp.Basic], fixed: Optional[int]) -> Optional[Instantiation]:
+    def _try(self, free: set[sp.Basic], fixed: Optional[int],
+             elements: set[tuple[IndexedBase, sp.Symbol]]) -> Optional[Instantiation]:
         ints: dict[sp.Basic, int] = {}
         for s in self.a.sizes:
             lo, hi = self._size_range(s)
@@ -330,7 +332,7 @@ class Sampler:
                     for c, p in enumerate(pos, 1):
                         vals[p] = c
             inst.labels[base] = vals
-            if any(b == base and s in ints and not 1 <= ints[s] <= length for b, s in self._element_of):
+            if any(b == base and s in ints and not 1 <= ints[s] <= length for b, s in elements):
                 return None  # the label y[m] that the claim reads must be one of the drawn ones
         return inst
 

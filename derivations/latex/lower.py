@@ -430,7 +430,7 @@ class Transformer(AtomReader):
         saved = (self.defs, self.bindings, self.mode, self.span)
         self.defs = d.visible
         # g(x) := d/dy (x y^2) applied to y: differentiate first, then put the argument in (no capture)
-        late = any(t.data in ("partial", "dee", "gradop", "frac") for t in d.body.iter_subtrees())
+        late = d.differentiates
         dummies = [sp.Dummy(p, integer=True) if getattr(a, "is_integer", False) else sp.Dummy(p, real=True)
                    for p, a in zip(d.params, args)] if late else list(args)
         self.bindings = dict(zip(d.params, dummies))

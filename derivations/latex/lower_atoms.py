@@ -16,6 +16,7 @@ from derivations.latex.caps import ReadError
 from derivations.latex.lower_nodes import GROUPS, DerivSide, Val, is_num, is_variable, tokens, trees
 from derivations.latex.source import Span
 from derivations.latex.resolve import Definition, Kinds, Usage
+from derivations.latex.taint import head_name
 
 __all__ = ["AtomReader"]
 
@@ -316,7 +317,6 @@ class AtomReader:
 
     def no_split_range(self, before: Tree, chain: Tree) -> None:
         """``0 < a, b < 1`` reads as ``0 < a`` and ``b < 1`` or as both in (0, 1): refuse (rule 1)."""
-        from derivations.latex.taint import head_name
         if before.data != "relchain" or chain.data != "relchain" or len(before.children) != 3 or \
                 len(chain.children) != 3:
             return

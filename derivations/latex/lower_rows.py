@@ -227,7 +227,7 @@ class ChainBuilder:
 
     def _solving_row(self, elems: list[Elem], by: str) -> bool:
         """``v = R`` after a condition (with or without an arrow) claims that R solves it (rule 6)."""
-        if len(elems) < 2 or elems[1].rel != "EQ" or isinstance(elems[1].value, ReadError):
+        if not _solved_form(elems):
             return False
         v, value = elems[0].value, elems[1].value
         if isinstance(v, DerivSide) or isinstance(value, DerivSide):

@@ -27,7 +27,7 @@ from derivations.latex.bars import prepare
 from derivations.latex.macros import Macro
 from derivations.latex.source import Env, Row, Source, Span, expand_macros, macro_table, read_preamble, read_source
 from derivations.latex.lower_rows import ChainBuilder, Elem, noted_kind
-from derivations.latex.taint import head_name, rough_heads
+from derivations.latex.taint import head_name, rough_family_names, rough_heads, rough_names
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, postfix_name
 from derivations.latex.lower import PROBABILITY, Transformer
@@ -117,6 +117,17 @@ class _ParsedRow:
     taints: bool = False  # later rows that use the name are not checked (it may have been defined here)
 
 
+@dataclass(frozen=True)
+class _Chain:
+    """One relation chain of a ``% assume:`` line as read under one display's kinds."""
+
+    rels: list[sp.Basic]
+    text: str
+    names: frozenset[str]
+    usage: Usage
+    failure: Optional[tuple[int, ReadError]] = None  # where and why it could not be read
+
+
 def _subjects(e: sp.Basic) -> set[str]:
     """Names a relation is about: symbols and families, not bound or index-only symbols."""
     if isinstance(e, sp.Indexed):
@@ -186,15 +197,14 @@ def _names(tree: Tree) -> set[str]:
     return out  # type: ignore[return-value]
 
 
-_ROUGH_NAME = re.compile(r"\\([a-zA-Z]+)|(?<![\\a-zA-Z])([a-zA-Z])")
-
-
-_ROUGH_FAMILY = re.compile(r"(?:\\([a-zA-Z]+)|(?<![\\a-zA-Z])([a-zA-Z]))\s*\}?\s*(?:_|\^\s*\{?\s*\()")
-
-
-def _rough_names(text: str) -> set[str]:
-    """Every command word and single letter in text that did not parse: more names than it uses, never fewer."""
-    return {a or b for a, b in _ROUGH_NAME.findall(text)}
+def _set_head(row: Tree) -> set[str]:
+    """The name a row ``HEAD = ...`` or ``HEAD := ...`` may give a value to (empty for other rows)."""
+    kids = row.children
+    if len(kids) < 3 or kids[0].data != "expr" or kids[1].data != "rel" or kids[1].children[0].type not in (
+            "EQ", "DEFINE"):
+        return set()
+    name = head_name(kids[0])
+    return {name} if name else set()
 
 
 def _family_names(tree: Tree) -> set[str]:
@@ -259,16 +269,14 @@ class _FileReader:
         self.capped = False
         self.file_issues: list[tuple[int, str, str]] = []
         self.reported: set[int] = set()
-        self._chain_cache: dict[tuple, tuple[list[tuple[list[sp.Basic], str, frozenset[str], Usage]], dict]] = {}
+        self._chain_cache: dict[tuple, list[_Chain]] = {}
         self.assumes: list[_Assume] = []
         self.functions: frozenset[str] = frozenset()
         self.letters: frozenset[str] = frozenset()
         self.ambiguous: frozenset[str] = frozenset()
         self.declared: frozenset[str] = frozenset()
         self.index_sets: dict[str, str] = {}
-        # offset -> (line, names) of each assumption that failed; names None: not known
-        self.bad_assumes: dict[int, tuple[int, Optional[frozenset[str]]]] = {}
-        self.display_bad: list[int] = []  # lines of assumptions about the current display that failed
+        self.bad_assumes: dict[int, int] = {}  # offset -> line of each '% assume:' line that could not be parsed
         self.blocked = ""  # why the current display's claims cannot be checked
         self.tainted: dict[str, tuple[int, int]] = {}  # name -> (offset, line) of the row that may define it
         self.assumes_seen = 0  # assumption lines (in file order) whose names are in seen
@@ -287,7 +295,8 @@ class _FileReader:
                 self._assume_failed(off, e)
                 tree = None
             self.assumes.append(_Assume(off, span, tree))
-        self.seen |= self._declared()[0]  # a declared function is an arbitrary one, never defined by '='
+        self._read_declarations()
+        self.seen |= self.declared_funcs  # a declared function is an arbitrary one, never defined by '='
 
     @staticmethod
     def _strip_punct(span: Span) -> Span:
@@ -316,11 +325,11 @@ class _FileReader:
         for n in names:
             self.tainted.setdefault(n, (offset, self._line(offset)))
 
-    def _assume_failed(self, key: int, e: ReadError, names: Optional[frozenset[str]] = None) -> None:
-        """An assumption that cannot be read: no display after it that uses its names (any name if
-        they are not known) is checked without it, since a counterexample could break it."""
+    def _assume_failed(self, key: int, e: ReadError) -> None:
+        """An assumption line that cannot be parsed: its names are not known, so no display after it is
+        checked without it (a counterexample could break it)."""
         self._issue_once(key, e)
-        self.bad_assumes.setdefault(key, (self._line(key), names))
+        self.bad_assumes.setdefault(key, self._line(key))
 
     def _line(self, offset: int) -> int:
         return self.src.where(offset)[0]
@@ -354,21 +363,26 @@ class _FileReader:
             out.insert(0, d)
         return out
 
-    def _declared(self) -> tuple[set[str], set[str]]:
-        """``% functions: f, g`` and ``% variables: e`` lines: names declared as functions, and letters."""
+    def _read_declarations(self) -> None:
+        """``% functions: f, g``, ``% variables: e``, ``% scalars: w`` lines, read once: names declared as
+        functions, letters, and the lines as the report lists them."""
         funcs: set[str] = set()
         letters: set[str] = set()
+        self.declaration_lines: list[str] = []
         for m in _DECLARATION.finditer(self.src.text):
             names = {n.strip().lstrip("\\") for n in m.group(2).split(",") if n.strip()}
+            if names:
+                self.declaration_lines.append(
+                    f"{m.group(1)}: {', '.join(n.strip() for n in m.group(2).split(',') if n.strip())}")
             if m.group(1) == "scalars":
                 # a bold letter declared a scalar is a number of its own (rule 15)
                 names = {_bold_name(n) for n in names}
             (funcs if m.group(1) == "functions" else letters).update(names)
-        return funcs, letters
+        self.declared_funcs, self.declared_letters = frozenset(funcs), frozenset(letters)
 
     def _decide_functions(self, prepared: list[tuple]) -> None:
         """Rule 14 over the whole file: which names are functions, and which are read both ways."""
-        funcs, letters = self._declared()
+        funcs, letters = self.declared_funcs, self.declared_letters
         one: set[str] = set()
         many: set[str] = set()
         plain: set[str] = set()
@@ -418,14 +432,14 @@ class _FileReader:
             name, kind, valid = head_name(kids[0]) or "", "func", False  # f(x^2) = ...: maybe meant as one
             if not name:
                 return None
-        if kind != "index" and (name == "pi" or (name == "e" and "e" not in self._declared()[1])):
+        if kind != "index" and (name == "pi" or (name == "e" and "e" not in self.declared_letters)):
             return None  # constants (rule 12): e = 2.718 is a claim about Euler's number
         used = _family_names(kids[2]) if kind == "index" else _names(kids[2])  # N_k = sum^N ...: N is not N_k
         if name in used:
             return None
         if self.defs.visible(1 << 62).get(name) is not None:
             return None  # a use of a defined name: a claim about it, the definition expanded (rule 7)
-        if name in self._declared()[0]:
+        if name in self.declared_funcs:
             return None  # a declared function is an arbitrary one: f(a) = a is a claim about it
         if condition_before:
             return "after condition"  # v = R solves the condition above, or else is a claim or a definition
@@ -456,8 +470,8 @@ class _FileReader:
                 out.append(_ParsedRow(row, None, None, e, vis))
                 # what an unread row may have used or set to zero still counts (rules 6 and 7)
                 condition_before = condition_before or bool(_ENDS_ZERO.search(row.math.s))
-                self.seen |= _rough_names(row.math.s)
-                self.seen_family |= {a or b for a, b in _ROUGH_FAMILY.findall(row.math.s)}
+                self.seen |= rough_names(row.math.s)
+                self.seen_family |= rough_family_names(row.math.s)
                 continue
             pr = _ParsedRow(row, span, tree, None, vis)
             kids = tree.children
@@ -483,8 +497,9 @@ class _FileReader:
                         e.offset, e.text = span.offset(0), span.s[:40]
                         pr.error = e
                     else:
-                        nodes = sum(1 for _ in kids[2].iter_subtrees())
-                        pr.definition = Definition(name, kind, params, kids[2], row.offset, nodes, span)
+                        body = list(kids[2].iter_subtrees())
+                        late = any(t.data in ("partial", "dee", "gradop", "frac") for t in body)
+                        pr.definition = Definition(name, kind, params, kids[2], row.offset, len(body), span, late)
                         self.defs.add(pr.definition)
             out.append(pr)
         return out
@@ -521,81 +536,75 @@ class _FileReader:
             rel = None
         return elems
 
-    def _chains(self, a: _Assume, kinds: Kinds, collecting: bool) -> tuple[list[tuple[list[sp.Basic], str, frozenset[str], Usage]], dict]:
+    def _chains(self, a: _Assume, kinds: Kinds, collecting: bool) -> list[_Chain]:
         """The relation chains of one assumption line read under ``kinds`` (cached: lines repeat per display)."""
         key = (a.offset, kinds, collecting)
         if key in self._chain_cache:
             return self._chain_cache[key]
         assert a.tree is not None
-        usage = Usage()
-        t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, usage)
-        out: list[tuple[list[sp.Basic], str, frozenset[str], Usage]] = []
-        failures: dict[int, tuple[int, ReadError]] = {}  # position in out -> (offset, why)
+        t = Transformer(a.span, kinds, self.defs.visible(a.offset), {}, collecting, Usage())
+        out: list[_Chain] = []
         chains = [c for c in a.tree.children if isinstance(c, Tree)]
         for n, chain in enumerate(chains):  # one bad chain spoils only itself
             failure: Optional[ReadError] = None
             t.usage = Usage()
+            rels: list[sp.Basic] = []
             try:
                 if n:
                     t.no_split_range(chains[n - 1], chain)
-                for rels, _ in t.relations(Tree("start_assume", [chain])):
-                    meta = chain.meta
-                    out.append((rels, " ".join(a.span.s[meta.start_pos: meta.end_pos].split()),
-                                frozenset(_names(chain)), t.usage))
+                rels = t.relations(Tree("start_assume", [chain]))[0][0]
             except ReadError as e:
                 failure = e
             except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
                 failure = ReadError(f"cannot read this assumption ({exc})", a.offset)
-            if failure is not None and not collecting:
-                out.append(([], "", frozenset(_names(chain)), t.usage))
-                failures[len(out) - 1] = (a.offset + chain.meta.start_pos, failure)
-        self._chain_cache[key] = (out, failures)
-        return out, failures
+            if failure is not None and collecting:
+                continue
+            text = " ".join(a.span.s[chain.meta.start_pos: chain.meta.end_pos].split())
+            where = (a.offset + chain.meta.start_pos, failure) if failure is not None else None
+            out.append(_Chain(rels, text, frozenset(_names(chain)), t.usage, where))
+        self._chain_cache[key] = out
+        return out
 
     def _relations(self, active: list[_Assume], kinds: Kinds, collecting: bool, used: set[str],
-                   usage: Optional[Usage] = None, relevant: bool = False) -> tuple[list[sp.Basic], list[str]]:
-        """The relations of the assumptions about ``used`` (every one when collecting); ``usage`` gathers how
-        their names are used, from every chain, or with ``relevant`` only from the chains about ``used``."""
+                   usage: Optional[Usage] = None, relevant: bool = False) -> tuple[list[sp.Basic], list[str], set[int]]:
+        """The relations of the assumptions about ``used`` (every one when collecting), their statements, and
+        the lines of those that could not be read; ``usage`` gathers how their names are used, from every
+        chain, or with ``relevant`` only from the chains about ``used``."""
         relations: list[sp.Basic] = []
         statements: list[str] = []
-        all_chains: list[tuple[list[sp.Basic], str, frozenset[str], Usage]] = []
-        failed: dict[int, tuple[int, ReadError]] = {}
-        for a in active:
-            chains, failures = self._chains(a, kinds, collecting)
-            failed.update({len(all_chains) + k: v for k, v in failures.items()})
-            all_chains.extend(chains)
+        bad: set[int] = set()
+        chains = [c for a in active for c in self._chains(a, kinds, collecting)]
         reach = set(used)
         changed = not collecting or relevant
         while changed:  # a relation about a used name brings in what it relates it to, whole chains at once
             changed = False
-            for rels, _, _, _ in all_chains:
-                subj = set().union(*(_subjects(r) for r in rels)) if rels else set()
+            for c in chains:
+                subj = set().union(*(_subjects(r) for r in c.rels)) if c.rels else set()
                 if subj & reach and not subj <= reach:
                     reach |= subj
                     changed = True
-        for n, (rels, text, names, seen) in enumerate(all_chains):
-            if n in failed:  # an assumption about a name this display uses could not be read under its kinds
-                if names & reach or not names:
-                    off, e = failed[n]
-                    self._issue_once(off, e)
-                    self.display_bad.append(self._line(off))
+        for c in chains:
+            if c.failure is not None:  # an assumption about a name this display uses could not be read
+                if c.names & reach or not c.names:
+                    self._issue_once(*c.failure)
+                    bad.add(self._line(c.failure[0]))
                 continue
-            if usage is not None and (not relevant or names & reach):
+            if usage is not None and (not relevant or c.names & reach):
                 for name in ("index", "upper", "label", "family", "bare", "integer"):
-                    getattr(usage, name).update(getattr(seen, name))
-            keep = rels if collecting or set().union(*(_subjects(r) for r in rels)) & reach else []
+                    getattr(usage, name).update(getattr(c.usage, name))
+            keep = c.rels if collecting or set().union(*(_subjects(r) for r in c.rels)) & reach else []
             relations.extend(keep)
-            if keep or (not rels and names & reach):  # `n \in \mathbb{Z}` says what n is without a relation
-                statements.append(text)
-        return relations, statements
+            if keep or (not c.rels and c.names & reach):  # `n \in \mathbb{Z}` says what n is without a relation
+                statements.append(c.text)
+        return relations, statements, bad
 
     # ------------------------------------------------------------ one display
     def _prepare(self, env: Env) -> tuple:
         """Parse a display's rows and record how its names are used (the first reading)."""
         rows = self._parse_rows(env)
         active = [a for a in self.assumes if a.offset < env.offset and a.tree is not None]
-        u_assume, u_rows = Usage(), Usage()
-        rels1, _ = self._relations(active, Kinds(), True, set(), u_assume)
+        u_rows = Usage()
+        rels1, _, _ = self._relations(active, Kinds(), True, set())
         ranges1 = range_bounds(rels1)
         for pr in rows:
             if pr.tree is not None and pr.error is None:
@@ -617,10 +626,8 @@ class _FileReader:
                 used |= _subjects(r)
         kinds = dataclasses.replace(decide_kinds(u_rows, u_assume, rels1, used), functions=self.functions,
                                     letters=self.letters, declared=self.declared)
-        self.display_bad = []
-        relations, statements = self._relations(active, kinds, False, u_rows.names())
-        bad = sorted({line for off, (line, names) in self.bad_assumes.items()
-                      if off < env.offset and (names is None or names & u_rows.names())} | set(self.display_bad))
+        relations, statements, unread = self._relations(active, kinds, False, u_rows.names())
+        bad = sorted({line for off, line in self.bad_assumes.items() if off < env.offset} | unread)
         self.blocked = (f"the assumption at line {', '.join(map(str, bad))} could not be read (see above); a "
                         "step checked without it could be refuted outside what was assumed") if bad else ""
         ranges = range_bounds(relations)
@@ -628,8 +635,7 @@ class _FileReader:
         d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
                                     cover=tuple(dict.fromkeys(covers(relations, ranges))),
                                     statements=tuple(dict.fromkeys(statements)))
-        d.declared.extend(f"{m.group(1)}: {', '.join(n.strip() for n in m.group(2).split(',') if n.strip())}"
-                          for m in _DECLARATION.finditer(self.src.text) if m.group(2).strip())
+        d.declared.extend(self.declaration_lines)
         d.added.extend(f"{n} takes whole-number values (compared with an index in an indicator)"
                        for n in sorted(kinds.label))
         amb = sorted(self.ambiguous & u_rows.applied_one)
@@ -717,19 +723,15 @@ class _FileReader:
                 continue
             tainted = sorted(n for n in pr.names if self.tainted.get(n, (1 << 62,))[0] < pr.row.offset)
             if tainted:
-                if pr.tree.children[0].data == "expr" and len(pr.tree.children) > 2 and \
-                        pr.tree.children[1].data == "rel" and pr.tree.children[1].children[0].type in ("EQ", "DEFINE"):
-                    self._taint({head_name(pr.tree.children[0])} - {None}, pr.row.offset)  # type: ignore[arg-type]
+                self._taint(_set_head(pr.tree), pr.row.offset)
                 builder.broken(False, bool(_ENDS_ZERO.search(pr.row.math.s)))
                 lines = ", ".join(f"{n} (line {self.tainted[n][1]})" for n in tainted)
                 unreadable(ReadError(f"uses a name that an unread or ambiguous row may define: {lines}; "
                                      "this row is not checked", pr.row.offset))
                 continue
             elems = self._elems(pr, kinds, ranges, False, Usage(), reading)
-            left = pr.tree.children[0] if pr.definition is None else None
-            if left is not None and left.data == "expr" and len(elems) > 1 and elems[1].rel == "EQ" and (
-                    pr.taints or isinstance(elems[1].value, ReadError)):
-                self._taint({head_name(left)} - {None}, pr.row.offset)  # type: ignore[arg-type]
+            if pr.definition is None and len(elems) > 1 and (pr.taints or isinstance(elems[1].value, ReadError)):
+                self._taint(_set_head(pr.tree), pr.row.offset)
             if pr.definition is not None:
                 body = elems[0]
                 builder.finish()

@@ -116,6 +116,7 @@ class Definition:
     offset: int
     nodes: int
     span: Any = None
+    differentiates: bool = False  # the body holds a derivative: arguments go in after it is taken
     visible: "dict[str, Definition]" = field(default_factory=dict)
 
 

@@ -14,7 +14,7 @@ from derivations.latex.caps import ReadError
 from derivations.latex.lower_nodes import postfix_name
 from derivations.latex.source import Span
 
-__all__ = ["head_name", "rough_heads"]
+__all__ = ["head_name", "rough_family_names", "rough_heads", "rough_names"]
 
 _SEGMENTS = re.compile(r"\\q?quad(?![a-zA-Z])|\\text\s*\{[^{}]*\}|\\mbox\s*\{[^{}]*\}|,\s*(?=\\q?quad)")
 _FIRST_REL = re.compile(r":\s*=|(?<![<>!\\])=|\\(coloneqq|coloneq|Coloneqq|eqqcolon|triangleq|equiv|doteq|gets|leftarrow|"
@@ -25,6 +25,20 @@ _GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iot
 _LETTER = re.compile(r"\\(" + _GREEK + r")(?![a-zA-Z])|(?<![\\a-zA-Z])([a-zA-Z])(?![a-zA-Z])")
 _WRAPPERS = re.compile(r"\\(boxed|color\s*\{[a-z]*\}|underbrace|overbrace|phantom\s*\{[^{}]*\}|left\.|right\.|"
                        r"text\s*\{[^{}]*\}|mathrm\s*\{[^{}]*\}|mbox\s*\{[^{}]*\})")
+
+
+_ROUGH_NAME = re.compile(r"\\([a-zA-Z]+)|(?<![\\a-zA-Z])([a-zA-Z])")
+_ROUGH_FAMILY = re.compile(r"(?:\\([a-zA-Z]+)|(?<![\\a-zA-Z])([a-zA-Z]))\s*\}?\s*(?:_|\^\s*\{?\s*\()")
+
+
+def rough_names(text: str) -> set[str]:
+    """Every command word and single letter in text that did not parse: more names than it uses, never fewer."""
+    return {a or b for a, b in _ROUGH_NAME.findall(text)}
+
+
+def rough_family_names(text: str) -> set[str]:
+    """The names in text that did not parse that are written with an index (``x_``, ``x^{(``)."""
+    return {a or b for a, b in _ROUGH_FAMILY.findall(text)}
 
 
 def _sample_or_square(sup: Tree) -> bool:
