@@ -13,7 +13,7 @@ from lark import Token, Tree
 
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
-from derivations.latex.lower_nodes import GROUPS, DerivSide, Val, is_num, is_variable, tokens, trees
+from derivations.latex.lower_nodes import GROUPS, DerivSide, Val, is_num, is_variable, node_span, tokens, trees
 from derivations.latex.source import Span
 from derivations.latex.resolve import Definition, Kinds, Usage
 from derivations.latex.taint import head_name
@@ -22,6 +22,20 @@ __all__ = ["AtomReader"]
 
 _COMPARISONS = {"<": sp.Lt, "lt": sp.Lt, ">": sp.Gt, "gt": sp.Gt, "leq": sp.Le, "le": sp.Le,
                 "leqslant": sp.Le, "geq": sp.Ge, "ge": sp.Ge, "geqslant": sp.Ge}
+
+
+_OWN_LEAD = {"paren": ["("], "bracket": ["["], "texgroup": ["{"], "superscript": ["^"], "subscript": ["_"]}
+
+
+def _leading(node: Tree) -> list[str]:
+    """The anonymous characters a node's text begins with, outermost first (``?``: may be absent)."""
+    own = list(_OWN_LEAD.get(node.data, []))
+    first = node.children[0] if node.children else None
+    if node.data in ("bound", "arg", "sub") and isinstance(first, Tree) and first.data == "expr":
+        own = ["{"]
+    elif node.data.startswith("lower"):
+        own = ["{?"]
+    return own + _leading(first) if isinstance(first, Tree) else own
 
 
 class AtomReader:
@@ -47,18 +61,30 @@ class AtomReader:
 
     # ------------------------------------------------------------ errors and places
     def _pos(self, node: Union[Tree, Token]) -> int:
-        if isinstance(node, Token):
-            return node.start_pos or 0
-        meta = node.meta
-        return 0 if meta.empty else meta.start_pos
+        where = node_span(node)
+        if where is None:
+            return 0
+        i = where[0]
+        if isinstance(node, Tree):
+            # opening delimiters and script marks are anonymous tokens, not in the tree: step back over them
+            text = self.span.s
+            for ch in reversed(_leading(node)):
+                j = i - 1
+                while j >= 0 and text[j].isspace():
+                    j -= 1
+                if j < 0 or text[j] != ch.rstrip("?"):
+                    if ch.endswith("?"):
+                        continue
+                    break
+                i = j
+        return i
 
     def error(self, message: str, node: Union[Tree, Token, None]) -> ReadError:
         i = self._pos(node) if node is not None else 0
         end = i + 30
-        if isinstance(node, Tree) and not node.meta.empty:
-            end = node.meta.end_pos
-        elif isinstance(node, Token) and node.end_pos is not None:
-            end = node.end_pos
+        where = node_span(node) if node is not None else None
+        if where is not None:
+            end = max(where[1], i + 1)
         return ReadError(message, self.span.offset(i), self.span.s[i:end][:60])
 
     def offset(self, node: Union[Tree, Token]) -> int:
@@ -217,7 +243,7 @@ class AtomReader:
             if len(sups) != 1 or self._mark_power(sups[0]) != order:
                 raise self.error(f"a derivative of order {order} needs the variable to the power {order} "
                                  "in the denominator", den_t)
-            var_t = Tree("postfix", [c for c in var_t.children if c is not sups[0]], var_t.meta)
+            var_t = Tree("postfix", [c for c in var_t.children if c is not sups[0]])
         wrt = self.materialize(self._fold([var_t]))
         if not is_variable(wrt):
             if not self.collecting:
@@ -247,8 +273,7 @@ class AtomReader:
             first = chain.children[0]
             if first.data == "subjects":  # `a, b > 0`: the chain once for each subject
                 rels = [r for subject in trees(first)
-                        for r in self.relations(Tree("start_assume", [Tree("relchain", [subject, *chain.children[1:]],
-                                                                          chain.meta)]))[0][0]]
+                        for r in self.relations(Tree("start_assume", [Tree("relchain", [subject, *chain.children[1:]])]))[0][0]]
                 out.append((rels, chain))
                 continue
             parts = chain.children

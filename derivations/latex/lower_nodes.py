@@ -16,7 +16,7 @@ from sympy.core.function import AppliedUndef
 from derivations.kernel.numeric import depends
 
 __all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "decorated_scripts", "label_of", "postfix_name", "bold_letter", "differentiate", "is_num", "is_operator",
-           "is_variable", "primed", "tokens", "trees"]
+           "is_variable", "primed", "node_span", "tokens", "trees"]
 
 DECOR_SUFFIX = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde"}
 GROUPS = ("paren", "bracket", "brace", "texgroup")
@@ -93,6 +93,27 @@ def differentiate(of: sp.Expr, wrt: sp.Expr, order: int = 1) -> sp.Expr:
         if any(not isinstance(d.expr, AppliedUndef) for d in of.atoms(sp.Derivative)):
             raise ValueError("SymPy left the derivative unevaluated")
     return of
+
+
+def node_span(node: Union[Tree, Token]) -> Optional[tuple[int, int]]:
+    """Where a node stands in its row: its first token's start and its last token's end (None: no tokens).
+
+    Computed on demand (only errors need it) instead of lark's propagated positions, which cost a third
+    of the parse."""
+    if isinstance(node, Token):
+        return (node.start_pos or 0, node.end_pos if node.end_pos is not None else (node.start_pos or 0))
+    first = last = None
+    for c in node.children:
+        if isinstance(c, (Tree, Token)):
+            first = node_span(c)
+            if first is not None:
+                break
+    for c in reversed(node.children):
+        if isinstance(c, (Tree, Token)):
+            last = node_span(c)
+            if last is not None:
+                break
+    return (first[0], last[1]) if first is not None and last is not None else None
 
 
 def trees(node: Tree) -> list[Tree]:

@@ -35,7 +35,7 @@ _TOKEN_NAMES = {
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", start=["start_row", "start_assume"], propagate_positions=True,
+    return Lark(grammar, parser="lalr", start=["start_row", "start_assume"], propagate_positions=False,
                 maybe_placeholders=False)
 
 

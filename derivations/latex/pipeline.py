@@ -29,7 +29,7 @@ from derivations.latex.source import Env, Row, Source, Span, expand_macros, macr
 from derivations.latex.lower_rows import ChainBuilder, Elem, noted_kind
 from derivations.latex.taint import head_name, rough_family_names, rough_heads, rough_names
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
-from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, postfix_name
+from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, node_span, postfix_name
 from derivations.latex.lower import PROBABILITY, Transformer
 
 __all__ = ["load_preamble", "load_tex", "read_tex_string"]
@@ -559,8 +559,9 @@ class _FileReader:
                 failure = ReadError(f"cannot read this assumption ({exc})", a.offset)
             if failure is not None and collecting:
                 continue
-            text = " ".join(a.span.s[chain.meta.start_pos: chain.meta.end_pos].split())
-            where = (a.offset + chain.meta.start_pos, failure) if failure is not None else None
+            start, end = node_span(chain) or (0, len(a.span.s))
+            text = " ".join(a.span.s[start:end].split())
+            where = (a.offset + start, failure) if failure is not None else None
             out.append(_Chain(rels, text, frozenset(_names(chain)), t.usage, where))
         self._chain_cache[key] = out
         return out
