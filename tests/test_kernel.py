@@ -11,6 +11,7 @@ import sympy as sp
 from sympy import IndexedBase, KroneckerDelta, Sum
 
 import derivations.kernel.verdict as kernel
+from derivations.kernel.calculus import Diff
 from derivations import Assumptions, DerivativeOf, Equal, MinimumAt, Sampled, Solves, Unreadable, check
 
 x = sp.Symbol("x", real=True)
@@ -74,6 +75,35 @@ def test_derivative_claims():
     s = IndexedBase("s", positive=True)
     assert check(DerivativeOf(-1 / (2 * s[i] ** 4), 1 / (2 * s[i] ** 2), s[i] ** 2)).verdict == "proved"
     assert check(DerivativeOf(-1 / s[i] ** 3, 1 / (2 * s[i] ** 2), s[i] ** 2)).verdict == "refuted"
+
+
+K = sp.Symbol("K", integer=True, positive=True)
+k = sp.Symbol("k", integer=True)
+MU = IndexedBase("mu", real=True)
+IN_RANGE = Assumptions(sizes=(K,), relations=(k >= 1, k <= K))
+
+
+@pytest.mark.parametrize("claim, assumptions, verdict", [
+    pytest.param(Equal(1 + Diff(x**2, x, 1), 1 + 2 * x), None, "proved", id="inside-a-sum"),
+    pytest.param(Equal(1 + Diff(x**2, x, 1), 1 + x), None, "refuted", id="inside-a-sum-wrong"),
+    pytest.param(Equal(Diff(x**3, x, 2), 6 * x), None, "proved", id="second-order"),
+    pytest.param(Equal(Diff(x**3, x, 2), 3 * x), None, "refuted", id="second-order-wrong"),
+    pytest.param(Equal(y * Diff(Sum((x - MU[k]) ** 2, (k, 1, K)), MU[k], 1), -2 * y * (x - MU[k])),
+                 IN_RANGE, "proved", id="bound-index-is-not-the-variable"),
+    pytest.param(Equal(y * Diff(Sum((x - MU[k]) ** 2, (k, 1, K)), MU[k], 1), -2 * K * y * (x - MU[k])),
+                 IN_RANGE, "refuted", id="bound-index-is-not-the-variable-wrong"),
+    pytest.param(Equal(Diff(sp.log(p**2), p**2, 1) * p, 1 / p), None, "proved", id="by-a-variance"),
+    pytest.param(Equal(Diff(sp.log(p**2), p**2, 1) * p, 2 / p), None, "refuted", id="by-a-variance-wrong"),
+    pytest.param(Solves(x, sp.Integer(3), Diff((x - 3) ** 2, x, 1)), None, "proved", id="solves-a-derivative"),
+    pytest.param(Solves(x, sp.Integer(2), Diff((x - 3) ** 2, x, 1)), None, "refuted", id="solves-a-derivative-wrong"),
+    pytest.param(Solves(x, sp.Integer(2), Diff((y - 3) ** 2, x, 1)), None, "unknown", id="solves-nothing"),
+])
+def test_derivatives_inside_claims_are_taken_by_the_kernel(claim, assumptions, verdict):
+    """The reader leaves ``Diff`` unevaluated; both routes take it (sums written out first on evaluation)."""
+    got = check(claim, assumptions or Assumptions())
+    assert got.verdict == verdict, got.detail
+    if verdict == "refuted" and not isinstance(claim, Solves):  # a solution without other symbols has no point
+        assert got.counterexample
 
 
 def test_solves_and_minimum():

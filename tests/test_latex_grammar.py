@@ -4,6 +4,7 @@ from __future__ import annotations
 import sympy as sp
 import pytest
 
+from derivations.kernel.calculus import Diff
 from derivations.kernel.claims import DerivativeOf, Equal, Noted, Unreadable
 from derivations.latex import read_tex_string
 
@@ -152,10 +153,11 @@ DERIVATIVES = [
     ("squared-symbol", r"\frac{\partial}{\partial s^2} \log s^2 = \frac{1}{s^2}", DerivativeOf(1 / s ** 2, sp.log(s ** 2), s ** 2)),
     ("squared-element", r"\frac{\partial}{\partial \sigma_i^2} \sigma_i^2 = 1",
      DerivativeOf(sp.S.One, fam("sigma")[i] ** 2, fam("sigma")[i] ** 2)),
-    ("second-order", r"\frac{\partial^2}{\partial x^2} x^3 = 6x", DerivativeOf(6 * x, 3 * x ** 2, x)),
+    ("second-order", r"\frac{\partial^2}{\partial x^2} x^3 = 6x", DerivativeOf(6 * x, Diff(x ** 3, x, 1), x)),
     ("two-derivatives", r"\frac{\partial}{\partial x} x^2 = \frac{\partial}{\partial x} (x^2 + a)",
      DerivativeOf(sp.S.Zero, -a, x)),
-    ("inside-an-expression-is-computed", r"1 + \frac{d}{dx} x^2 = 1 + 2x", Equal(1 + 2 * x, 1 + 2 * x)),
+    ("inside-an-expression-is-left-to-the-kernel", r"1 + \frac{d}{dx} x^2 = 1 + 2x",
+     Equal(1 + Diff(x ** 2, x, 1), 1 + 2 * x)),
 ]
 
 

@@ -109,3 +109,16 @@ def test_the_contract_itself_catches_an_upward_import(tmp_path: Path) -> None:
     fake.write_text("from derivations.latex import read_tex_string\n", encoding="utf-8")
     targets = _imports("derivations.kernel.bad", fake)
     assert "derivations.latex" in targets and _layer("derivations.latex")[1] > _layer("derivations.kernel.bad")[1]
+
+
+REWRITING = {"diff", "doit", "simplify", "summation", "integrate", "solve", "limit", "series"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.startswith("derivations.latex")))
+def test_the_reader_never_rewrites_mathematics(name: str) -> None:
+    """Derivatives, sums and solutions are the kernel's to take: the reader only builds expressions."""
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    calls = sorted({node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                    for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and isinstance(node.func, (ast.Attribute, ast.Name))} & REWRITING)
+    assert not calls, f"{name} calls {', '.join(calls)}"

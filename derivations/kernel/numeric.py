@@ -15,6 +15,7 @@ from typing import Callable, Optional
 
 import sympy as sp
 
+from derivations.kernel.calculus import expand_diffs, has_diff
 from derivations.kernel.claims import Assumptions, Claim, Compare, DerivativeOf, Equal, MinimumAt, Solves
 from derivations.kernel.evaluate import OutOfRange, Undefined, evaluate, structure
 from sympy import Indexed
@@ -104,8 +105,20 @@ def _direct_route(inst: Instantiation) -> _Route:
     return _Route(lambda e: structure(e, inst.ints, inst.labels), value)
 
 
+def _taken(r: _Route) -> _Route:
+    """The route with every ``Diff`` taken after sums are written out at this point's sizes."""
+    def struct(e: sp.Expr) -> sp.Expr:
+        return expand_diffs(r.struct(e), diff) if has_diff(e) else r.struct(e)
+
+    def value(e: sp.Expr) -> sp.Expr:
+        return r.value(struct(e)) if has_diff(e) else r.value(e)
+
+    return _Route(struct, value)
+
+
 def _sides(claim: Claim, r: _Route) -> tuple[sp.Expr, sp.Expr]:
     """The two exact numbers the claim says are equal (for a minimum: the second derivative and 0)."""
+    r = _taken(r)
     if isinstance(claim, (Equal, Compare)):
         return r.value(claim.lhs), r.value(claim.rhs)
     if isinstance(claim, DerivativeOf):

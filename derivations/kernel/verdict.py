@@ -9,6 +9,7 @@ verdict, in one place; only this module builds a ``Verdict``.
 """
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import signal
@@ -21,6 +22,7 @@ from sympy import Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
 from derivations.kernel.assume import added, context, inconsistent
+from derivations.kernel.calculus import Diff, expand_diffs, has_diff
 from derivations.kernel.claims import (Assumptions, Claim, Compare, DerivativeOf, Equal, MinimumAt, Noted, Readings, Sampled, Solves,
                       Unreadable)
 from derivations.kernel.derivation import Derivation, Step
@@ -192,8 +194,22 @@ def _order(claim: Compare, ctx: Context) -> bool:
     return _nonnegative(d, ctx)
 
 
+_EXPR_FIELDS = {Equal: ("lhs", "rhs"), Compare: ("lhs", "rhs"), DerivativeOf: ("result", "of"),
+                Solves: ("value", "lhs", "rhs"), MinimumAt: ("f", "point")}
+
+
+def _diffs_taken(claim: Claim, ctx: Context) -> Claim:
+    """The claim with every ``Diff`` in it taken symbolically (``of`` normalised first)."""
+    fields = _EXPR_FIELDS.get(type(claim), ())
+    if not any(has_diff(getattr(claim, f)) for f in fields):
+        return claim
+    take = lambda e: expand_diffs(e, lambda of, wrt: diff(normalize(of, ctx), wrt))  # noqa: E731
+    return dataclasses.replace(claim, **{f: take(getattr(claim, f)) for f in fields})  # type: ignore[type-var]
+
+
 def _symbolic(claim: Claim, a: Assumptions) -> tuple[bool, str]:
     ctx = context(a)
+    claim = _diffs_taken(claim, ctx)
     if isinstance(claim, Equal):
         return _zero(normalize(claim.lhs, ctx) - normalize(claim.rhs, ctx), ctx), ""
     if isinstance(claim, Compare):
@@ -228,8 +244,14 @@ def _undetermined(claim: Claim) -> Optional[str]:
     if isinstance(claim, MinimumAt):
         pairs.append((claim.f, claim.var))
     for e in claim_exprs(claim):
+        pairs.extend((d.of, d.wrt) for d in e.atoms(Diff))
         for d in e.atoms(sp.Derivative):
             pairs.extend((d.expr, v) for v, _ in d.variable_count)
+    if isinstance(claim, Solves) and (has_diff(claim.lhs) or has_diff(claim.rhs)):
+        var = squared(claim.var) if squared(claim.var) is not None else claim.var
+        if not expand_diffs(claim.lhs - claim.rhs, diff).has(var):
+            return (f"once its derivative is taken the equation does not contain {claim.var}, so it holds for "
+                    f"every {claim.var} and does not determine it")
     for of, wrt in pairs:
         for f in sorted(of.atoms(AppliedUndef), key=str):
             if not depends(f, wrt):

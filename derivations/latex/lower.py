@@ -16,6 +16,7 @@ from lark import Token, Tree
 from derivations.latex import caps
 from derivations.latex.lower_atoms import AtomReader
 from derivations.latex.caps import ReadError
+from derivations.kernel.calculus import Diff
 from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_name, decorated_scripts, postfix_name, bold_letter, differentiate, is_num,
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
@@ -439,9 +440,11 @@ class Transformer(AtomReader):
         try:
             out = self.value(d.body)
             if late:
-                if any(isinstance(x, sp.Derivative) and set(x.variables) & set(dummies) for x in out.atoms(sp.Derivative)):
-                    raise self.error("a defined function whose derivative stays unevaluated cannot be applied here",
-                                     node)
+                # the kernel takes the derivative later: an argument that holds its variable would be captured
+                free = set().union(*(a.free_symbols for a in args)) if args else set()
+                if any(x.wrt.free_symbols & free for x in out.atoms(Diff)):
+                    raise self.error(f"{d.name} differentiates its body; applied to an argument that holds the "
+                                     "variable it differentiates by, it is not read (write the derivative out)", node)
                 out = out.xreplace(dict(zip(dummies, args)))
             return out
         finally:

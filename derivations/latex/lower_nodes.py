@@ -1,7 +1,8 @@
 """Small pieces shared by the transformer: parse-tree helpers, factor values, derivatives.
 
-``differentiate`` computes a derivative that appears inside a larger expression; a side
-that is one whole derivative is kept as ``DerivSide`` so the kernel checks it itself.
+A derivative inside a larger expression becomes the kernel's unevaluated ``Diff``; a side
+that is one whole derivative is kept as ``DerivSide`` for a ``DerivativeOf`` claim. Either
+way the kernel, not the reader, differentiates.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sympy as sp
 from lark import Token, Tree
 from sympy.core.function import AppliedUndef
 
-from derivations.kernel.numeric import depends
+from derivations.kernel.calculus import Diff
 
 __all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "decorated_scripts", "label_of", "postfix_name", "bold_letter", "differentiate", "is_num", "is_operator",
            "is_variable", "primed", "node_span", "tokens", "trees"]
@@ -61,38 +62,11 @@ def primed(name: str, taken: set[str]) -> str:
     return name
 
 
-def _rename_bound(e: sp.Basic, avoid: set[sp.Basic]) -> sp.Basic:
-    """Rename sum and product indices that clash with ``avoid`` (so differentiating cannot capture)."""
-    if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, sp.Indexed):
-        return e
-    args = [_rename_bound(a, avoid) for a in e.args]
-    if isinstance(e, (sp.Sum, sp.Product)):
-        body, lims = args[0], [tuple(lim) for lim in e.limits]
-        sub = {}
-        taken = {s.name for s in avoid | body.free_symbols}
-        for d, _, _ in lims:
-            if d in avoid:
-                sub[d] = sp.Symbol(primed(d.name, taken), integer=True)
-                taken.add(sub[d].name)
-        if sub:
-            return e.func(body.xreplace(sub), *[(sub.get(d, d), lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in lims])
-        return e.func(body, *lims)
-    return e.func(*args)
-
-
 def differentiate(of: sp.Expr, wrt: sp.Expr, order: int = 1) -> sp.Expr:
-    """d^order(of)/d(wrt)^order; for ``wrt = s**2`` the variance is the variable: d/d(s^2) = (1/2s) d/ds."""
-    if any(not depends(f, wrt) for f in of.atoms(AppliedUndef)):
-        return sp.Derivative(of, wrt.base if isinstance(wrt, sp.Pow) else wrt, order, evaluate=False)
-    for _ in range(order):
-        of = _rename_bound(of, wrt.free_symbols)
-        if isinstance(wrt, sp.Pow) and wrt.exp == 2:
-            of = sp.diff(of, wrt.base) / (2 * wrt.base)
-        else:
-            of = sp.diff(of, wrt)
-        if any(not isinstance(d.expr, AppliedUndef) for d in of.atoms(sp.Derivative)):
-            raise ValueError("SymPy left the derivative unevaluated")
-    return of
+    """The derivative as a kernel node: the kernel takes it (the reader never differentiates)."""
+    if order < 1:
+        return of
+    return Diff(of, wrt, order)
 
 
 def node_span(node: Union[Tree, Token]) -> Optional[tuple[int, int]]:
