@@ -128,7 +128,7 @@ def test_membership_that_is_not_read_names_itself_and_blocks_its_names(line: str
 GUARDED = [
     pytest.param("\\begin{align}\n\\frac{\\partial}{\\partial \\mu} \\overbrace{(x - \\mu)^2} &= 0 \\\\\n"
                  "\\mu &= x\n\\end{align}", ["error", "error"], id="solving-row-of-an-unread-condition"),
-    pytest.param("\\[ \\nabla_{\\mu} p(\\mu) = 2(\\mu - x) = 0 \\]", ["error", "error"],
+    pytest.param("\\[ \\nabla_{\\mu} (\\mu, x) = 2(\\mu - x) = 0 \\]", ["error", "error"],
                  id="zero-after-an-unread-derivative-is-no-claim"),
     pytest.param("\\begin{align}\n\\gamma(z) &= \\overbrace{z} \\\\\n\\gamma(z) + 1 &= z + 1\n\\end{align}",
                  ["error", "error"], id="use-of-a-name-an-unread-row-defines"),
@@ -205,7 +205,7 @@ REDTEAM = [
     pytest.param("\\[ \\left(\\sum_i x_i\\right)^2 = \\sum_i x_i^2 + \\sum_j \\sum_{i \\neq j} x_i x_j \\]", ["proved"],
                  id="sum-over-pairs-written-out"),
     pytest.param("\\begin{align}\ng(x) &:= \\frac{d}{d y} (x y^2) \\\\\ng(y) &= 2 y^2 \\\\\ng(y) &= 3 y^2\n\\end{align}",
-                 ["noted", "error", "error"], id="definition-that-differentiates-applied-to-its-variable-is-refused"),
+                 ["noted", "proved", "refuted"], id="no-capture-when-applying-a-derivative"),
     pytest.param("\\begin{align}\ng(x) &:= \\frac{d}{d y} (x y^2) \\\\\ng(z) &= 2 z y \\\\\ng(z) &= z y\n\\end{align}",
                  ["noted", "proved", "refuted"], id="derivative-in-a-definition-applied-without-capture"),
     pytest.param("\\begin{align}\nf(x) &= x^2 \\\\\nf^2(x) &= x^4\n\\end{align}", ["noted", "error"],
@@ -213,9 +213,35 @@ REDTEAM = [
     pytest.param("\\[ x_i^{(m)2} = \\left(x_i^{(m)}\\right)^2 \\]", ["error"], id="sample-index-then-power"),
     pytest.param("\\begin{align}\nq &= \\lfloor 3.5\\rfloor \\\\\n  &= 3 \\\\\n  &= 3\n\\end{align}",
                  ["error", "error", "proved"], id="continuation-of-an-unread-row-is-reported"),
+    # derivatives are the kernel's (second red team): orders, definitions, solutions, kinks
+    pytest.param(r"\[ \frac{d^{2}}{dx^{2}} x^3 = 6x \]", ["proved"], id="braced-order"),
+    pytest.param(r"\[ \frac{d^{2}}{dx^{2}}(x^3) = \frac{d^{2}}{dy^{2}}(x y^2) \]", ["refuted"],
+                 id="braced-order-wrong"),
+    pytest.param(r"\[ \frac{d^4}{dx^4} x^4 = 24 \]", ["proved"], id="fourth-order"),
+    pytest.param(r"\[ \frac{d^4}{dx^4} x^4 = 4 \]", ["refuted"], id="fourth-order-wrong"),
+    pytest.param(r"\[ \frac{d^n}{dx^n} x = 1 \]", ["error"], id="symbolic-order-is-not-read"),
+    pytest.param(r"\[ \frac{d^2}{d^2 x} x^2 = 2 \]", ["error"], id="order-in-the-wrong-place"),
+    pytest.param("\\begin{align}\ng(x, y) &:= \\frac{\\partial}{\\partial x}(x y) \\\\\ng(y, y) &= y \\\\\n"
+                 "g(y, y) &= 2y\n\\end{align}", ["noted", "proved", "refuted"],
+                 id="definition-differentiating-by-its-own-parameter"),
+    pytest.param("\\begin{align}\ng(x) &:= \\frac{d}{dx} x^3 \\\\\ng(2) &= 12 \\\\\ng(2) &= 8\n\\end{align}",
+                 ["noted", "proved", "refuted"], id="defined-derivative-at-a-number"),
+    pytest.param("\\begin{align}\ng(t) &:= \\frac{d}{dt} \\sum_{i=1}^{N} x_i t^2 \\\\\n"
+                 "g(x_i) &= 2 x_i \\sum_{i=1}^{N} x_i \\\\\ng(x_i) &= 2 \\sum_{i=1}^{N} x_i^2\n\\end{align}",
+                 ["noted", "proved", "refuted"], id="defined-derivative-argument-not-captured-by-a-sum"),
+    pytest.param("\\begin{align}\nx^2 - a x &= 0 \\\\\n\\implies x &= a \\\\\n"
+                 "1 + \\frac{d}{dx}(x^2 - a x) &= 1 + a\n\\end{align}", ["noted", "proved", "unknown"],
+                 id="solution-goes-in-after-the-derivative"),
+    pytest.param(r"\[ \frac{d}{dx}(x)\frac{d}{dx}(x^2) = 2x \]", ["error"], id="scope-after-a-group-is-ambiguous"),
+    pytest.param("% assume: x \\geq 0\n\\[ 1 + \\frac{d}{dx}|x| = 2 \\]", ["supported"],
+                 id="no-derivative-at-a-kink-is-no-counterexample"),
+    pytest.param(r"\[ 1 + \frac{d}{dx}|x| = 3 \]", ["refuted"], id="derivative-of-abs-wrong"),
+    pytest.param("% assume: 1 \\leq j \\leq N, x_i > 0\n\\[ \\prod_{i \\neq j} x_i > 0 \\]", [{"proved", "supported"}],
+                 id="product-leaving-one-out-is-not-zero"),
 ]
 
 
 @pytest.mark.parametrize("tex,want", REDTEAM)
-def test_red_team_cases(tex: str, want: list[str]) -> None:
-    assert _every_verdict(tex) == want
+def test_red_team_cases(tex: str, want: list) -> None:
+    got = _every_verdict(tex)
+    assert len(got) == len(want) and all(g in w if isinstance(w, set) else g == w for g, w in zip(got, want)), got

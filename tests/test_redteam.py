@@ -163,10 +163,7 @@ ORACLES: dict[str, Oracle] = {}
 
 
 # Cases whose constructs belong to later issues: strict xfails, so they fail loudly once those land.
-LATER = {
-    "fn-density-log-derivative": "issue 12: p(...) as a density (rule 16) is refused, not read",
-    "fn-condition-row-is-noted": "issue 12: p(...) as a density (rule 16) is refused, not read",
-    "fn-derivative-wrt-unwritten-argument": "issue 12: p(...) as a density (rule 16) is refused, not read",
+LATER: dict[str, str] = {
 }
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import sympy as sp
+from sympy import Indexed
 
-__all__ = ["Diff", "expand_diffs", "has_diff"]
+__all__ = ["Diff", "alpha_rename", "at", "expand_diffs", "has_diff"]
 
 
 class Diff(sp.Function):
@@ -53,6 +54,19 @@ class Diff(sp.Function):
         return rf"\frac{{{top}}}{{{bottom}}} {of}"
 
 
+def at(e: sp.Expr, values: dict[sp.Basic, sp.Expr]) -> sp.Expr:
+    """``e`` with ``values`` put in after its derivatives are taken (``xreplace`` when it has none).
+
+    >>> x, a = sp.symbols("x a")
+    >>> expand_diffs(at(Diff(x**2, x, 1), {x: a}), lambda of, wrt: sp.diff(of, wrt))
+    2*a
+    """
+    if not has_diff(e):
+        return e.xreplace(values)
+    keys = list(values)
+    return sp.Subs(e, keys, [values[k] for k in keys])
+
+
 def has_diff(e: sp.Basic) -> bool:
     return isinstance(e, sp.Basic) and e.has(Diff)
 
@@ -61,10 +75,26 @@ def expand_diffs(e: sp.Basic, take: Callable[[sp.Expr, sp.Expr], sp.Expr]) -> sp
     """Every ``Diff`` replaced, innermost first, by ``take(of, wrt)`` applied ``order`` times."""
     if not has_diff(e):
         return e
+    if isinstance(e, sp.Subs):
+        # a function defined by a derivative, applied: take the derivative, then put the arguments in
+        inner = alpha_rename(expand_diffs(e.expr, take))
+        return inner.xreplace(dict(zip(e.variables, [expand_diffs(p, take) for p in e.point])))
     args = [expand_diffs(a, take) for a in e.args]
     if isinstance(e, Diff):
         of, wrt = args[0], args[1]
         for _ in range(e.order):
             of = take(of, wrt)
         return of
+    return e.func(*args)
+
+
+def alpha_rename(e: sp.Expr) -> sp.Expr:
+    """Give every summation and product index a fresh name, so substituting a free symbol never captures."""
+    if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, Indexed):
+        return e
+    args = [alpha_rename(a) for a in e.args]
+    if isinstance(e, (sp.Sum, sp.Product)):
+        body, lims = args[0], [tuple(l) for l in e.limits]
+        sub = {l[0]: sp.Dummy(str(l[0]), integer=True) for l in lims}
+        return e.func(body.xreplace(sub), *[(sub[d], lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in lims])
     return e.func(*args)

@@ -16,6 +16,9 @@ import sympy as sp
 from sympy import Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
+from derivations.kernel.calculus import Diff
+from derivations.kernel.probability import Prob, variable, variable_name
+
 __all__ = ["MAX_TERMS", "OutOfRange", "Undefined", "derivative_app", "evaluate", "structure"]
 
 MAX_TERMS = 40_000
@@ -82,8 +85,13 @@ class _Run:
         if isinstance(e, sp.core.relational.Relational):
             a, b = self.go(e.lhs, env), self.go(e.rhs, env)
             return type(e)(a, b)
+        if isinstance(e, sp.Subs) and e.expr.has(Diff):
+            # a defined derivative applied: kept for the kernel to take (see calculus.expand_diffs)
+            return sp.Subs(self.go(e.expr, env), e.variables, [self.go(p, env) for p in e.point])
         if isinstance(e, (sp.Derivative, sp.Subs)):
             return self._derivative(e, env)
+        if isinstance(e, Prob):
+            return self._probability(e, env)
         if isinstance(e, AppliedUndef):
             args = tuple(self.go(a, env) for a in e.args)
             app = e.func(*args)
@@ -136,6 +144,20 @@ class _Run:
 
         level(len(limits) - 1, env)
         return out
+
+    def _probability(self, e: Prob, env: dict[sp.Basic, int]) -> sp.Basic:
+        """The variables' indices and the values at this point; the point's distribution gives the number."""
+        def pairs(ps: tuple) -> sp.Tuple:
+            out = []
+            for var, val in ps:
+                name, idx = variable_name(var)
+                out.append(sp.Tuple(variable(name, tuple(self.go(i, env) for i in idx)), self.go(val, env)))
+            return sp.Tuple(*out)
+
+        concrete = Prob(e.args[0], pairs(e.event), pairs(e.given))
+        if self.lookup is None:
+            return concrete
+        return self.lookup(concrete)
 
     def _derivative(self, e: sp.Basic, env: dict[sp.Basic, int]) -> sp.Basic:
         """A derivative of an undefined function at a point is a value of its own, as free as the function."""

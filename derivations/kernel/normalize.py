@@ -14,6 +14,8 @@ from typing import Optional
 import sympy as sp
 from sympy import Indexed, KroneckerDelta, Product, Sum
 
+from derivations.kernel.probability import Prob, joint_form, marginal
+
 __all__ = ["Context", "atomize", "is_positive", "normalize"]
 
 Limit = tuple[sp.Symbol, sp.Expr, sp.Expr]
@@ -177,6 +179,9 @@ def _norm(e: sp.Expr, ctx: Context) -> sp.Expr:
     if isinstance(e, Product):
         inner = ctx.with_limits(e.limits)
         return _norm_product(_norm(e.function, inner), e.limits, ctx)
+    if isinstance(e, Prob):
+        joint = joint_form(e)
+        return e if isinstance(joint, Prob) else _norm(joint, ctx)
     args = [_norm(a, ctx) for a in e.args]
     if isinstance(e, sp.log):
         return _norm_log(args[0], ctx)
@@ -339,8 +344,23 @@ def _sum_term(term: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.Expr
     out = sp.Mul(*coeff)
     # Independent components of the remaining sum become separate sums.
     for g_factors, g_lims in _components(dep, lims):
+        if len(g_factors) == 1 and len(g_lims) == 1:
+            d, lo, hi = g_lims[0]
+            m = marginal(g_factors[0], d, lo, hi, lambda name, idx, a, b: _covers(name, idx, a, b, ctx))
+            if m is not None:
+                out *= m
+                continue
         out *= _collapse(sp.Mul(*g_factors), g_lims, ctx)
     return out
+
+
+def _covers(name: str, idx: tuple[sp.Expr, ...], lo: sp.Expr, hi: sp.Expr, ctx: Context) -> bool:
+    """Is the random variable ``name`` (``name_idx``) assumed to take whole values in ``lo..hi`` only?"""
+    for key, (rlo, rhi) in ctx.ranges.items():
+        if (not idx and isinstance(key, sp.Symbol) and key.name == name) or (
+                idx and isinstance(key, sp.IndexedBase) and str(key.label) == name):
+            return _nonneg(rlo - lo) and _nonneg(hi - rhi)
+    return False
 
 
 def _binds(e: sp.Basic, syms: set[sp.Basic]) -> bool:

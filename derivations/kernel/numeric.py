@@ -74,13 +74,23 @@ def depends(f: AppliedUndef, wrt: sp.Expr) -> bool:
 
 
 def diff(of: sp.Expr, wrt: sp.Expr) -> sp.Expr:
-    """d(of)/d(wrt); for ``wrt = s**2`` the chain rule d/d(s^2) = (1/(2 s)) d/ds, valid for any s != 0."""
+    """d(of)/d(wrt); for ``wrt = s**2`` the chain rule d/d(s^2) = (1/(2 s)) d/ds, valid for any s != 0.
+
+    Where the function has no derivative (|u| at u = 0) the result has no value, never SymPy's sign(0) = 0.
+    """
     base = squared(wrt)
     if base is not None:
-        return sp.diff(of, base) / (2 * base)
+        return _kinks(sp.diff(of, base) / (2 * base))
     if not isinstance(wrt, (sp.Symbol, sp.Indexed)):
         raise ValueError(f"cannot differentiate with respect to {wrt}")
-    return sp.diff(of, wrt)
+    return _kinks(sp.diff(of, wrt))
+
+
+def _kinks(d: sp.Expr) -> sp.Expr:
+    if not d.has(sp.sign, sp.Heaviside, sp.DiracDelta):
+        return d
+    return d.replace(lambda x: isinstance(x, (sp.sign, sp.Heaviside, sp.DiracDelta)),
+                     lambda x: sp.Piecewise((sp.nan, sp.Eq(x.args[0], 0)), (x, True)))
 
 
 # ---------------------------------------------------------------- the two routes
@@ -95,14 +105,14 @@ class _Route:
 
 
 def _sampler_route(inst: Instantiation) -> _Route:
-    return _Route(inst.structural, inst.evaluate)
+    return _Route(lambda e: inst.densities(inst.structural(e)), inst.evaluate)
 
 
 def _direct_route(inst: Instantiation) -> _Route:
     def value(e: sp.Expr) -> sp.Expr:
         return evaluate(e, inst.ints, inst.labels, inst.value_of)
 
-    return _Route(lambda e: structure(e, inst.ints, inst.labels), value)
+    return _Route(lambda e: inst.densities(structure(e, inst.ints, inst.labels)), value)
 
 
 def _taken(r: _Route) -> _Route:

@@ -18,7 +18,9 @@ from sympy.core.function import AppliedUndef
 
 from derivations.kernel.assume import bounds, point_symbols, violated
 from derivations.kernel.claims import Assumptions
+from derivations.kernel.calculus import alpha_rename
 from derivations.kernel.evaluate import derivative_app
+from derivations.kernel.probability import Model, Prob
 
 __all__ = ["POSITIVE_FUNCTIONS", "alpha_rename", "function_name", "Instantiation", "Sampler", "SamplingError"]
 
@@ -52,6 +54,39 @@ class Instantiation:
     used: set = field(default_factory=set, repr=False)
     edge: Optional[int] = None
     same_edge: bool = False  # every value the same edge value: x = y = 0, x = y = 1 (coincidences)
+    _model: Optional[Model] = field(default=None, repr=False)
+
+    @property
+    def model(self) -> Model:
+        """This point's random distributions (rule 16), drawn when a probability is first evaluated."""
+        if self._model is None:
+            self._model = Model(random.Random(self.rng.random()), self._support)
+        return self._model
+
+    def _support(self, name: str, idx: tuple[int, ...]) -> Optional[tuple[int, int]]:
+        """The whole values ``lo..hi`` a random variable is assumed to take here, or None (a density)."""
+        for r in self.assumptions.relations:
+            for a in r.free_symbols | r.atoms(IndexedBase):
+                if (not idx and isinstance(a, sp.Symbol) and a.name == name) or (
+                        idx and isinstance(a, IndexedBase) and str(a.label) == name):
+                    if not a.is_integer:
+                        return None
+                    lows, highs, _, _ = bounds(self.assumptions.relations, a)
+                    lo = max((v for v in (self._num(x) for x in lows) if v is not None), default=None)
+                    hi = min((v for v in (self._num(x) for x in highs) if v is not None), default=None)
+                    if lo is None or hi is None:
+                        return None
+                    return int(sp.ceiling(lo)), int(sp.floor(hi))
+        return None
+
+    def densities(self, e: sp.Expr) -> sp.Expr:
+        """Every probability in a structural expression replaced by this point's model."""
+        if not (isinstance(e, sp.Basic) and e.has(Prob)):
+            return e
+        try:
+            return self.model.replace(e)
+        except (ValueError, ZeroDivisionError) as exc:
+            raise SamplingError(str(exc)) from None
 
     def structural(self, e: sp.Expr) -> sp.Expr:
         """Replace sizes and indices, expand sums and products, then put in the labels."""
@@ -90,6 +125,8 @@ class Instantiation:
         return list(self.values)
 
     def _draw(self, a: sp.Basic) -> sp.Expr:
+        if isinstance(a, Prob):
+            return self.densities(a)
         if isinstance(a, AppliedUndef):
             num = sp.Rational(self.rng.randint(1, 19), self.rng.randint(1, 7))
             if function_name(a) in POSITIVE_FUNCTIONS or self.rng.random() < 0.5:
@@ -147,7 +184,7 @@ class Instantiation:
 
     def evaluate(self, e: sp.Expr) -> sp.Expr:
         """Substitute values for every remaining symbol, element and function value; exact where possible."""
-        e = self.structural(e)
+        e = self.densities(self.structural(e))
         e = e.replace(lambda x: isinstance(x, (sp.Derivative, sp.Subs)) and x.has(AppliedUndef),
                       lambda x: derivative_app(x))
         labels = {b.label for b in e.atoms(IndexedBase)}
@@ -191,8 +228,17 @@ class Instantiation:
                 continue
             seen |= s.atoms(Indexed, sp.Symbol, AppliedUndef)
         for a in sorted(self.values, key=sp.default_sort_key):
+            if isinstance(a, Prob):
+                continue
             if a in seen or (isinstance(a, AppliedUndef) and a in self.used):
                 out[_show(a)] = str(self.values[a])
+        for e in e_list:  # each probability's value at the point (the distribution is drawn for it)
+            try:
+                probs = self.structural(e).atoms(Prob)
+                for prob in sorted(probs, key=sp.default_sort_key):
+                    out[str(prob)] = str(self.evaluate(prob))
+            except (SamplingError, ArithmeticError, ValueError):
+                continue
         return out
 
 
@@ -202,18 +248,6 @@ def _show(a: sp.Basic) -> str:
         idx = ",".join(str(i) for i in a.indices)
         return f"{a.base.label}_{idx}" if len(idx) == 1 else f"{a.base.label}_{{{idx}}}"
     return str(a)
-
-
-def alpha_rename(e: sp.Expr) -> sp.Expr:
-    """Give every summation and product index a fresh name, so substituting a free symbol never captures."""
-    if not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, Indexed):
-        return e
-    args = [alpha_rename(a) for a in e.args]
-    if isinstance(e, (sp.Sum, sp.Product)):
-        body, lims = args[0], [tuple(l) for l in e.limits]
-        sub = {l[0]: sp.Dummy(str(l[0]), integer=True) for l in lims}
-        return e.func(body.xreplace(sub), *[(sub[d], lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in lims])
-    return e.func(*args)
 
 
 def _expand_finite(e: sp.Expr) -> sp.Expr:

@@ -27,6 +27,7 @@ from derivations.kernel.claims import (Assumptions, Claim, Compare, DerivativeOf
                       Unreadable)
 from derivations.kernel.derivation import Derivation, Step
 from derivations.kernel.normalize import Context, atomize, is_positive, normalize
+from derivations.kernel.probability import Prob
 from derivations.kernel.numeric import Evidence, claim_exprs, confirm, depends, diff, sample, squared
 from derivations.kernel.report import DerivationReport, StepResult
 from derivations.kernel.worker import run_bounded
@@ -253,6 +254,13 @@ def _undetermined(claim: Claim) -> Optional[str]:
             return (f"once its derivative is taken the equation does not contain {claim.var}, so it holds for "
                     f"every {claim.var} and does not determine it")
     for of, wrt in pairs:
+        node = squared(wrt) if squared(wrt) is not None else wrt
+        for prob in sorted(of.atoms(Prob), key=str):
+            if not prob.has(node) and not (isinstance(node, Indexed) and any(
+                    x.base == node.base for x in prob.atoms(Indexed))):
+                return (f"{prob} is a probability written without {wrt}; it may still depend on {wrt} (a density's "
+                        f"parameters are often left out), so this derivative is not determined (write {wrt} after "
+                        "a bar or a semicolon)")
         for f in sorted(of.atoms(AppliedUndef), key=str):
             if not depends(f, wrt):
                 return (f"{f.func.__name__} is an undefined function written without {wrt} among its arguments; "

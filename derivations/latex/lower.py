@@ -12,11 +12,13 @@ from typing import Optional, Union
 
 import sympy as sp
 from lark import Token, Tree
+from sympy.core.symbol import Str
 
+from derivations.kernel.calculus import at
+from derivations.kernel.probability import Prob, pair, variable
 from derivations.latex import caps
-from derivations.latex.lower_atoms import AtomReader
 from derivations.latex.caps import ReadError
-from derivations.kernel.calculus import Diff
+from derivations.latex.lower_atoms import AtomReader
 from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_name, decorated_scripts, postfix_name, bold_letter, differentiate, is_num,
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
@@ -130,6 +132,12 @@ class Transformer(AtomReader):
         if val.kind == "derivop":
             if not rest:
                 raise self.error("a derivative operator needs something to differentiate after it", it)
+            first = rest[0]
+            if len(rest) > 1 and first.data == "postfix" and isinstance(first.children[0], Tree) \
+                    and first.children[0].data in ("paren", "bracket"):
+                raise self.error("ambiguous: a derivative of a parenthesised group followed by more factors may "
+                                 "take the group alone or the whole product; put the whole operand in one group",
+                                 rest[1])
             of = self.materialize(self._fold(rest))
             return Val("deriv", args=[DerivSide(of, val.wrt, val.order)]), len(items) - i
         if val.kind == "name":
@@ -172,17 +180,13 @@ class Transformer(AtomReader):
             return None
         if name == "e" and "e" not in self.kinds.letters:
             raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", head)
-        if (name in PROBABILITY or "MID" in seps) and name not in self.kinds.declared:
-            raise self.error(f"{name}(...) as a probability or density is not read yet (the product rule and "
-                             "marginalisation of rule 16 are a later version); declare '% functions: "
-                             f"{name}' to read it as an arbitrary function", head)
-        args = [self.value(e) for e in exprs]
-        fname = name
-        for sep, tag in (("MID", "|"), ("SEMI", ";")):
-            if sep in seps:
-                fname = f"{name}{tag}{seps.index(sep) + 1}"
-                break
-        value = sp.Function(fname)(*args)
+        if name in PROBABILITY and name not in self.kinds.declared:
+            value = self._probability(name, grp, head)
+        elif "MID" in seps and name not in self.kinds.declared:
+            raise self.error(f"{name}(... | ...): a conditional bar is read in a probability (p, P, q, \\Pr) or in a "
+                             f"declared function ('% functions: {name}')", head)
+        else:
+            value = self._opaque(name, exprs, seps)
         if nxt.data == "scripted":
             scripts = post.children[1:]
             if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
@@ -191,6 +195,50 @@ class Transformer(AtomReader):
             self._no_transpose(scripts[0])
             value = self._pow(value, self._bound(trees(scripts[0])[0]), scripts[0])
         return value
+
+    def _opaque(self, name: str, exprs: list[Tree], seps: list[str]) -> sp.Expr:
+        """A declared (or rule-14) function applied: opaque; a bar or semicolon is part of its name."""
+        self.no_assign(exprs)
+        args = [self.value(e) for e in exprs]
+        fname = name
+        for sep, tag in (("MID", "|"), ("SEMI", ";")):
+            if sep in seps:
+                fname = f"{name}{tag}{seps.index(sep) + 1}"
+                break
+        return sp.Function(fname)(*args)
+
+    def _probability(self, name: str, grp: Tree, head: Tree) -> sp.Expr:
+        """``p(x, y = k | z)`` (rule 16): variables are names or family elements, each with a value (itself
+        unless ``= value``); after ``|`` or ``;`` what is given. p, P and \\Pr are one law, q another."""
+        event: list[sp.Tuple] = []
+        given: list[sp.Tuple] = []
+        part = event
+        seen: set[sp.Basic] = set()
+        for child in grp.children:
+            if isinstance(child, Token):
+                if child.type in ("MID", "SEMI"):
+                    if part is given:
+                        raise self.error(f"{name}(...) with two bars or semicolons is not read", child)
+                    part = given
+                continue
+            target, value_t = (child.children[0], child.children[2]) if child.data == "assign" else (child, None)
+            var_e = self.value(target)
+            if isinstance(var_e, sp.Symbol):
+                var = variable(var_e.name)
+            elif isinstance(var_e, sp.Indexed):
+                var = variable(str(var_e.base.label), tuple(var_e.indices))
+            else:
+                raise self.error(f"{name}(...) takes random variables (names such as x, y_i or y = k), and this "
+                                 "argument is not one", target)
+            if var in seen:
+                raise self.error(f"{name}(...) names the variable {var_e} twice", target)
+            seen.add(var)
+            value = self.value(value_t) if value_t is not None else var_e
+            part.append(pair(var, value))
+        if not event:
+            raise self.error(f"{name}(...) needs a variable before the bar", head)
+        law = "q" if name == "q" else "p"
+        return Prob(Str(law), sp.Tuple(*event), sp.Tuple(*given))
 
     def _no_transpose(self, sup: Tree) -> None:
         """``^T`` and ``^{T}`` are transposes (rule 13), never powers; they are not read yet."""
@@ -330,11 +378,14 @@ class Transformer(AtomReader):
             self.limits = {**self.limits, name: (lo, hi)}
             bound.append((name, var, lo, hi, free))
         try:
-            body = self.materialize(self._fold(rest))
+            body = written = self.materialize(self._fold(rest))
             if other is not None:
                 with self._in("index"):
                     j = self._bare(other, rest[0])
-                body = body * (1 - sp.KroneckerDelta(bound[0][1], j))
+                if "sum" in op:
+                    body = body * (1 - sp.KroneckerDelta(bound[0][1], j))
+                else:  # a left-out factor is 1, not 0
+                    body = sp.Piecewise((body, sp.Ne(bound[0][1], j)), (sp.S.One, True))
         finally:
             self.bindings, self.limits = saved, saved_limits
         for name, var, _, _, free in bound:
@@ -343,7 +394,7 @@ class Transformer(AtomReader):
                     for pos, x in enumerate(el.indices):
                         if x == var:
                             self.usage.free_sets.setdefault((str(el.base.label), pos), set()).add(name)
-            if free and not self.collecting and not _only_as_index(body, var):
+            if free and not self.collecting and not _only_as_index(written, var):
                 raise self.error(f"{op}_{name} has no range, and {name} is used as a number in its body (not only "
                                  f"as an index), so its value depends on the index set; state it, e.g. "
                                  f"'% assume: 1 \\leq {name} \\leq N'", rest[0])
@@ -440,12 +491,7 @@ class Transformer(AtomReader):
         try:
             out = self.value(d.body)
             if late:
-                # the kernel takes the derivative later: an argument that holds its variable would be captured
-                free = set().union(*(a.free_symbols for a in args)) if args else set()
-                if any(x.wrt.free_symbols & free for x in out.atoms(Diff)):
-                    raise self.error(f"{d.name} differentiates its body; applied to an argument that holds the "
-                                     "variable it differentiates by, it is not read (write the derivative out)", node)
-                out = out.xreplace(dict(zip(dummies, args)))
+                out = at(out, dict(zip(dummies, args)))  # the kernel differentiates first, then puts the arguments in
             return out
         finally:
             self.defs, self.bindings, self.mode, self.span = saved

@@ -99,6 +99,11 @@ class AtomReader:
         finally:
             self.mode = saved
 
+    def no_assign(self, exprs: list[Tree]) -> None:
+        for e in exprs:
+            if e.data == "assign":
+                raise self.error("'=' inside parentheses is read only in a probability, as in p(y = k)", e)
+
     # ------------------------------------------------------------ atoms
     def _atom(self, atom: Tree) -> Val:
         kind = atom.data
@@ -108,6 +113,7 @@ class AtomReader:
             return Val("other", sp.pi)
         if kind in GROUPS:
             exprs = trees(atom)
+            self.no_assign(exprs)
             if len(exprs) == 1:
                 side = self.expr(exprs[0])
                 if isinstance(side, DerivSide):
@@ -217,17 +223,20 @@ class AtomReader:
         if not scripts:
             return kind, 1
         if len(scripts) == 1 and isinstance(scripts[0], Tree) and scripts[0].data == "superscript":
-            b = trees(scripts[0])[0]
-            inner = b.children[0]
-            if isinstance(inner, Tree) and inner.data == "simple" and str(inner.children[0]) in "23":
-                return kind, int(str(inner.children[0]))
-        return None
+            n = AtomReader._mark_power(scripts[0])
+            return (kind, n) if 1 <= n <= 9 else ("unread", 0)
+        return ("unread", 0) if kind == "partial" or any(
+            isinstance(c, Tree) and c.data == "superscript" for c in scripts) else None
 
     def _derivative(self, num_t: Tree, den_t: Tree, atom: Tree) -> Optional[Val]:
         num, den = self._items(num_t), self._items(den_t)
         if not num or not den:
             return None
         top, bottom = self._mark(num[0]), self._mark(den[0])
+        if top is not None and top[0] == "unread" and bottom is not None:
+            raise self.error("the order of this derivative is not read (write d^2 or \\partial^3, order 1 to 9)", num_t)
+        if top is not None and bottom is not None and top[0] == bottom[0] == "d" and bottom[1] != 1:
+            raise self.error("a derivative's denominator is d x or d x^2, never d^2 x", den_t)
         if top is None or bottom is None or top[0] != bottom[0] or bottom[1] != 1:
             if top is not None and top[0] == "partial":
                 raise self.error("a derivative needs \\partial v in the denominator", den_t)
@@ -257,9 +266,17 @@ class AtomReader:
 
     @staticmethod
     def _mark_power(sup: Tree) -> int:
+        """The whole number of a superscript ``^2`` or ``^{2}``; 0 for anything else."""
         inner = trees(sup)[0].children[0]
         if isinstance(inner, Tree) and inner.data == "simple" and str(inner.children[0]).isdigit():
             return int(str(inner.children[0]))
+        if isinstance(inner, Tree) and inner.data == "expr" and len(inner.children) == 1:
+            term = inner.children[0]
+            if isinstance(term, Tree) and len(term.children) == 1 and isinstance(term.children[0], Tree):
+                post = term.children[0]
+                if post.data == "postfix" and len(post.children) == 1 and isinstance(post.children[0], Tree) \
+                        and post.children[0].data == "number" and str(post.children[0].children[0]).isdigit():
+                    return int(str(post.children[0].children[0]))
         return 0
 
     # ------------------------------------------------------------ assumptions

@@ -133,6 +133,8 @@ def atom_name(atom: Tree) -> Optional[str]:
     kind = atom.data
     if kind == "letter":
         return str(atom.children[0])
+    if kind == "prob_name":
+        return "Pr"
     if kind in ("greek", "ell"):
         return str(atom.children[0]).lstrip("\\")
     if kind == "mathcal":

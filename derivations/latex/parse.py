@@ -17,7 +17,7 @@ __all__ = ["KNOWN_COMMANDS", "parse_assume", "parse_row"]
 KNOWN_COMMANDS = frozenset(re.findall(r"[a-zA-Z]+", """
 alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho varrho
 sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi
-Omega Pi pi ell mathcal hat bar tilde widehat widetilde overline sum prod log ln exp frac dfrac tfrac
+Omega Pi pi ell Pr mathcal hat bar tilde widehat widetilde overline sum prod log ln exp frac dfrac tfrac
 sqrt partial mathrm operatorname mathbb mathbbm mathds mathbf cdot times div lbrace rbrace neq ne
 nabla star coloneqq coloneq mathrel Rightarrow implies therefore Longrightarrow leq le geq ge leqslant geqslant lt gt
 quad qquad displaystyle textstyle limits nolimits left right middle big Big bigg Bigg bigl bigr Bigl Bigr

@@ -30,6 +30,7 @@ from derivations.latex.lower_rows import ChainBuilder, Elem, noted_kind
 from derivations.latex.taint import head_name, rough_family_names, rough_heads, rough_names
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, node_span, postfix_name
+from derivations.kernel.calculus import at
 from derivations.latex.lower import PROBABILITY, Transformer
 
 __all__ = ["load_preamble", "load_tex", "read_tex_string"]
@@ -185,7 +186,7 @@ def _head(expr: Tree) -> tuple[str, str, tuple[str, ...]]:
 
 _ENDS_ZERO = re.compile(r"=\s*0\s*[.,;]?\s*$")
 _NOTED_REL = re.compile(r"\\(approx|simeq|propto|sim|thickapprox|approxeq)(?![a-zA-Z])")
-_NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold")
+_NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold", "prob_name")
 
 
 def _names(tree: Tree) -> set[str]:
@@ -699,7 +700,7 @@ class _FileReader:
                 names = ", ".join(str(v) for v in solved)
                 claim = Readings(((f"{names} free", claim),
                                   (f"{names} the solution above", dataclasses.replace(
-                                      claim, lhs=claim.lhs.xreplace(solved), rhs=claim.rhs.xreplace(solved)))),
+                                      claim, lhs=at(claim.lhs, solved), rhs=at(claim.rhs, solved)))),
                                  "Name the solution (write v^* or \\hat{v}) and state it with ':=' to use it.")
             if offset in reused and isinstance(claim, (Equal, Readings)):
                 # rule 1: `v = R` with v used before reads as a (re)definition or as a claim; never pick one

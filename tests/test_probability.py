@@ -1,0 +1,119 @@
+"""Rule 16: probabilities and densities are opaque but for the laws of probability.
+
+Each true law is proved and each wrong twin refuted; the random distribution the evaluation
+routes use is a genuine one (hypothesis checks its laws directly, not through the rewriting).
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+from derivations.kernel.probability import Model, Prob, joint_form, pair, variable
+from derivations.kernel.verdict import check_derivation
+from derivations.latex import read_tex_string
+from sympy.core.symbol import Str
+
+ONE_OF_K = "% assume: y \\in \\{1, \\dots, K\\}\n"
+
+CASES = [
+    ("product-rule", r"\[ p(x, y) = p(x \mid y) p(y) \]", "proved"),
+    ("product-rule-wrong", r"\[ p(x, y) = p(x \mid y) p(x) \]", "refuted"),
+    ("bayes", r"\[ p(y \mid x) = \frac{p(x \mid y) p(y)}{p(x)} \]", "proved"),
+    ("bayes-wrong", r"\[ p(y \mid x) = \frac{p(x \mid y) p(x)}{p(y)} \]", "refuted"),
+    ("bayes-with-P-and-values", r"\[ P(y = k \mid x) = \frac{p(x \mid y = k) P(y = k)}{p(x)} \]", "proved"),
+    ("total-probability", ONE_OF_K + r"\[ p(x) = \sum_{k=1}^{K} p(x \mid y = k) p(y = k) \]", "proved"),
+    ("total-probability-without-the-range", r"\[ p(x) = \sum_{k=1}^{K} p(x \mid y = k) p(y = k) \]", "refuted"),
+    ("total-probability-short-range", ONE_OF_K + r"\[ p(x) = \sum_{k=1}^{K-1} p(x \mid y = k) p(y = k) \]",
+     "refuted"),
+    ("posterior-sums-to-one", ONE_OF_K + r"\[ \sum_{k=1}^{K} P(y = k \mid x) = 1 \]", "proved"),
+    ("posterior-sums-to-one-wrong", ONE_OF_K + r"\[ \sum_{k=1}^{K} P(y = k \mid x) = K \]", "refuted"),
+    ("log-of-product-rule", r"\[ \log p(x, y) = \log p(x \mid y) + \log p(y) \]", "proved"),
+    ("log-of-product-rule-wrong", r"\[ \log p(x, y) = \log p(x \mid y) \log p(y) \]", "refuted"),
+    ("semicolon-parameter", r"\[ p(x; \theta) = \frac{p(x, \theta)}{p(\theta)} \]", "proved"),
+    ("independence-is-not-assumed", r"\[ p(x_1, x_2 \mid \theta) = p(x_1 \mid \theta) p(x_2 \mid \theta) \]",
+     "refuted"),
+    ("conditioning-matters", r"\[ p(x \mid \theta) = p(x) \]", "refuted"),
+    ("a-density-may-exceed-one", r"\[ p(x) \leq 1 \]", "refuted"),
+    ("score-of-a-conditional",
+     r"\[ \frac{\partial}{\partial \theta} \log p(x \mid \theta) = \frac{\partial}{\partial \theta} \log p(x, \theta)"
+     r" - \frac{\partial}{\partial \theta} \log p(\theta) \]", "proved"),
+    ("score-of-a-conditional-wrong",
+     r"\[ \frac{\partial}{\partial \theta} \log p(x \mid \theta) = \frac{\partial}{\partial \theta} \log p(x, \theta)"
+     r" \]", "refuted"),
+    ("derivative-by-an-unwritten-parameter", r"\[ \frac{\partial}{\partial \mu} \log p(x) + 1 = 1 \]", "unknown"),
+    ("log-likelihood-of-a-sample",
+     r"\[ \sum_{i=1}^{N} \log p(x_i \mid \theta) = \log \prod_{i=1}^{N} p(x_i \mid \theta) \]", "proved"),
+    ("log-likelihood-of-a-sample-wrong",
+     r"\[ \sum_{i=1}^{N} \log p(x_i \mid \theta) = N \log p(x_i \mid \theta) \]", "refuted"),
+    ("q-is-another-law", r"\[ q(x \mid y) q(y) = p(x, y) \]", "refuted"),
+]
+
+
+def _verdicts(tex: str) -> list:
+    out = []
+    for d in read_tex_string(tex, "p.tex"):
+        out.extend(check_derivation(d, budget=20).steps)
+    return out
+
+
+@pytest.mark.parametrize("tex,want", [(t, w) for _, t, w in CASES], ids=[c[0] for c in CASES])
+def test_laws_of_probability(tex: str, want: str) -> None:
+    (res,) = _verdicts(tex)
+    assert res.verdict == want, res.detail
+    if want == "refuted":  # the counterexample names the probabilities' values at the point
+        assert any("(" in k for k in res.counterexample), res.counterexample
+
+
+@pytest.mark.parametrize("tex,fragment", [
+    (r"\[ p(x + 1) = p(x) \]", "random variables"),
+    (r"\[ p(x \mid y \mid z) = p(x) \]", "two bars"),
+    (r"\[ p(x, x) = p(x) \]", "twice"),
+    (r"\[ f(x \mid y) = f(x) \]", "conditional bar"),
+    (r"\[ (y = 2) = 1 \]", "inside parentheses"),
+], ids=["expression-argument", "two-bars", "repeated-variable", "bar-in-another-function", "assignment-outside"])
+def test_what_is_not_a_probability_is_an_error(tex: str, fragment: str) -> None:
+    (res,) = _verdicts(tex)
+    assert res.verdict == "error" and fragment in res.detail, res.detail
+
+
+def test_a_declared_function_named_p_stays_opaque() -> None:
+    (res,) = _verdicts("% functions: p\n" + r"\[ p(x, y) = p(x \mid y) p(y) \]")
+    assert res.verdict == "refuted"
+
+
+X, Y = variable("x"), variable("y")
+
+
+def _model(seed: int, k: int) -> Model:
+    return Model(random.Random(seed), lambda name, idx: (1, k) if name == "y" else None)
+
+
+def _p(event: list, given_: list = ()) -> Prob:
+    return Prob(Str("p"), sp.Tuple(*[pair(v, a) for v, a in event]), sp.Tuple(*[pair(v, a) for v, a in given_]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6), k=st.integers(1, 5), x=st.fractions(-5, 5, max_denominator=7))
+def test_the_model_is_a_distribution(seed: int, k: int, x) -> None:
+    """Masses of a finite variable sum to one, marginals are sums of joints, conditionals are ratios."""
+    m = _model(seed, k)
+    xv = sp.Rational(x.numerator, x.denominator)
+    assert sum(m.value(_p([(Y, sp.Integer(v))])) for v in range(1, k + 1)) == 1
+    assert sum(m.value(_p([(Y, sp.Integer(v))], [(X, xv)])) for v in range(1, k + 1)) == 1
+    joint = [m.joint("p", [(X, xv), (Y, sp.Integer(v))]) for v in range(1, k + 1)]
+    assert sum(joint) == m.joint("p", [(X, xv)])
+    assert all(j > 0 for j in joint)
+    assert m.value(_p([(Y, sp.Integer(k + 1))])) == 0  # outside the assumed range
+
+
+def test_joint_form_is_the_definition_of_a_conditional() -> None:
+    x, y = sp.symbols("x y")
+    form = joint_form(_p([(X, x)], [(Y, y)]))
+    m = _model(3, 2)
+    num, den = sp.fraction(form)
+    assert num.func.__name__ == "p<x;y>" and den.func.__name__ == "p<y>"
+    assert m.value(_p([(X, sp.Integer(1))], [(Y, sp.Integer(2))])) == \
+        m.joint("p", [(X, sp.Integer(1)), (Y, sp.Integer(2))]) / m.joint("p", [(Y, sp.Integer(2))])
