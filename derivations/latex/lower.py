@@ -180,7 +180,9 @@ class Transformer(AtomReader):
             return None
         if name == "e" and "e" not in self.kinds.letters:
             raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", head)
-        if name in PROBABILITY and name not in self.kinds.declared:
+        if name == "\\mathcal{N}" and name not in self.kinds.declared:
+            value = self._gaussian(exprs, seps, head)
+        elif name in PROBABILITY and name not in self.kinds.declared:
             value = self._probability(name, grp, head)
         elif "MID" in seps and name not in self.kinds.declared:
             raise self.error(f"{name}(... | ...): a conditional bar is read in a probability (p, P, q, \\Pr) or in a "
@@ -206,6 +208,16 @@ class Transformer(AtomReader):
                 fname = f"{name}{tag}{seps.index(sep) + 1}"
                 break
         return sp.Function(fname)(*args)
+
+    def _gaussian(self, exprs: list[Tree], seps: list[str], head: Tree) -> sp.Expr:
+        """``\\mathcal{N}(x \\mid \\mu, \\sigma^2)`` or ``(x; \\mu, \\sigma^2)``: the normal density at x, the third
+        argument the variance as written (rule 16); vectors and matrices are not read yet."""
+        if len(exprs) != 3 or seps not in (["MID", "COMMA"], ["SEMI", "COMMA"]):
+            raise self.error("\\mathcal{N} is read as \\mathcal{N}(x \\mid \\mu, \\sigma^2) or \\mathcal{N}(x; \\mu, "
+                             "\\sigma^2): a point, a mean and a variance", head)
+        self.no_assign(exprs)
+        x, mean, var = (self.value(e) for e in exprs)
+        return sp.exp(-(x - mean) ** 2 / (2 * var)) / sp.sqrt(2 * sp.pi * var)
 
     def _probability(self, name: str, grp: Tree, head: Tree) -> sp.Expr:
         """``p(x, y = k | z)`` (rule 16): variables are names or family elements, each with a value (itself
