@@ -18,6 +18,8 @@ from sympy.core.symbol import Str
 
 ONE_OF_K = "% assume: y \\in \\{1, \\dots, K\\}\n"
 SIGMA = "% assume: \\sigma > 0\n"
+RANDOM_X = "% random: X\n"
+IID = "% iid: x_n, mean \\mu, variance \\sigma^2\n% assume: \\sigma > 0, N \\geq 1\n"
 
 CASES = [
     ("product-rule", r"\[ p(x, y) = p(x \mid y) p(y) \]", "proved"),
@@ -50,6 +52,48 @@ CASES = [
     ("log-likelihood-of-a-sample-wrong",
      r"\[ \sum_{i=1}^{N} \log p(x_i \mid \theta) = N \log p(x_i \mid \theta) \]", "refuted"),
     ("q-is-another-law", r"\[ q(x \mid y) q(y) = p(x, y) \]", "refuted"),
+    # second red team: a summation index named like the variable, zero masses, one-argument ranges, shapes
+    ("sum-index-named-like-the-variable", ONE_OF_K + r"\[ \sum_{y=1}^{N} p(y) = 1 \]", "refuted"),
+    ("a-mass-may-be-zero", ONE_OF_K.replace("\\}\n", "\\}, j \\in \\{1, \\dots, N\\}\n") + r"\[ p(y = j) > 0 \]",
+     "refuted"),
+    ("an-impossible-event-has-probability-zero", r"\[ p(x_i = 1, x_j = 2) > 0 \]", "refuted"),
+    ("a-range-of-two-values", "% assume: y \\in \\{0, 1\\}\n" + r"\[ 1 - \Pr(y=1) = \Pr(y=0) \]", "supported"),
+    ("outside-the-range", ONE_OF_K + r"\[ p(y=K+1) \neq 0 \]", "refuted"),
+    ("densities-are-not-quadratic", r"\[ p(x=3) - 3p(x=2) + 3p(x=1) = p(x=0) \]", "refuted"),
+    ("densities-are-not-convex", r"\[ p(x=0) + p(x=2) \geq 2p(x=1) \]", "refuted"),
+    ("gamma-function", "% assume: a > 1, b > 1\n" + r"\[ \frac{\Gamma(a+b)}{\Gamma(a)\Gamma(b)}\cdot"
+     r"\frac{\Gamma(a+1)\Gamma(b)}{\Gamma(a+b+1)} = \frac{a}{a+b} \]", "proved"),
+    ("gamma-function-wrong", "% assume: a > 1\n" + r"\[ \frac{\Gamma(a+1)}{\Gamma(a)} = a + 1 \]", "refuted"),
+    # expectations
+    ("linearity", RANDOM_X + r"\[ \mathbb{E}[a X + b] = a \mathbb{E}[X] + b \]", "proved"),
+    ("linearity-wrong", RANDOM_X + r"\[ \mathbb{E}[a X + b] = a \mathbb{E}[X] \]", "refuted"),
+    ("variance-of-an-affine-map", RANDOM_X + r"\[ \operatorname{Var}(a X + b) = a^2 \operatorname{Var}(X) \]", "proved"),
+    ("variance-of-an-affine-map-wrong", RANDOM_X + r"\[ \operatorname{Var}(a X + b) = a \operatorname{Var}(X) \]",
+     "refuted"),
+    ("variance-by-moments", RANDOM_X + r"\[ \mathrm{Var}(X) = \mathbb{E}[X^2] - \mathbb{E}[X]^2 \]", "proved"),
+    ("jensen-for-the-square", RANDOM_X + r"\[ \mathbb{E}[X^2] \geq \mathbb{E}[X]^2 \]", "supported"),
+    ("independence-declared", "% independent: X, Y\n" + r"\[ \mathbb{E}[X Y] = \mathbb{E}[X] \mathbb{E}[Y] \]",
+     "proved"),
+    ("independence-not-declared", "% random: X, Y\n" + r"\[ \mathbb{E}[X Y] = \mathbb{E}[X] \mathbb{E}[Y] \]",
+     "refuted"),
+    ("independence-of-others-not-implied", "% random: X, Y, Z\n% independent: X, Y\n"
+     + r"\[ \mathbb{E}[X Z] = \mathbb{E}[X] \mathbb{E}[Z] \]", "refuted"),
+    ("variance-of-a-sum-independent", "% independent: X, Y\n"
+     + r"\[ \text{Var}(X + Y) = \text{Var}(X) + \text{Var}(Y) \]", "proved"),
+    ("variance-of-a-sum-dependent", "% random: X, Y\n"
+     + r"\[ \text{Var}(X + Y) = \text{Var}(X) + \text{Var}(Y) \]", "refuted"),
+    ("variance-of-a-sum-with-covariance", "% random: X, Y\n"
+     + r"\[ \text{Var}(X + Y) = \text{Var}(X) + \text{Var}(Y) + 2\operatorname{Cov}(X, Y) \]", "proved"),
+    ("undeclared-readings-disagree", r"\[ E[X^2] = E[X]^2 \]", "unknown"),
+    ("undeclared-every-reading-wrong", r"\[ E[a X] = a E[X] + 1 \]", "refuted"),
+    ("mean-of-the-sample-mean", IID + r"\[ \mathbb{E}\left[\frac{1}{N}\sum_{n=1}^{N} x_n\right] = \mu \]", "proved"),
+    ("mean-of-the-sample-mean-wrong", IID + r"\[ \mathbb{E}\left[\frac{1}{N}\sum_{n=1}^{N} x_n\right] = N \mu \]",
+     "refuted"),
+    ("second-moment", IID + r"\[ \mathbb{E}[x_n^2] = \sigma^2 + \mu^2 \]", "proved"),
+    ("bias-of-the-sample-variance", IID + r"\[ \mathbb{E}\left[\frac{1}{N}\sum_{n=1}^{N}\left(x_n - \frac{1}{N}"
+     r"\sum_{m=1}^{N} x_m\right)^2\right] = \frac{N-1}{N}\sigma^2 \]", {"proved", "supported"}),
+    ("bias-of-the-sample-variance-wrong", IID + r"\[ \mathbb{E}\left[\frac{1}{N}\sum_{n=1}^{N}\left(x_n - \frac{1}{N}"
+     r"\sum_{m=1}^{N} x_m\right)^2\right] = \sigma^2 \]", "refuted"),
     ("gaussian-log-density", SIGMA + r"\[ \log \mathcal{N}(x \mid \mu, \sigma^2) = -\frac{1}{2}\log(2\pi\sigma^2)"
      r" - \frac{(x-\mu)^2}{2\sigma^2} \]", "proved"),
     ("gaussian-log-density-wrong", SIGMA + r"\[ \log \mathcal{N}(x \mid \mu, \sigma^2) = -\frac{1}{2}\log(2\pi\sigma)"
@@ -73,11 +117,11 @@ def _verdicts(tex: str) -> list:
 
 
 @pytest.mark.parametrize("tex,want", [(t, w) for _, t, w in CASES], ids=[c[0] for c in CASES])
-def test_laws_of_probability(tex: str, want: str) -> None:
+def test_laws_of_probability(tex: str, want) -> None:
     (res,) = _verdicts(tex)
-    assert res.verdict == want, res.detail
-    if want == "refuted" and "mathcal" not in tex:  # the counterexample names the probabilities' values
-        assert any("(" in k for k in res.counterexample), res.counterexample
+    assert res.verdict in (want if isinstance(want, set) else {want}), res.detail
+    if want == "refuted" and "mathcal" not in tex and "Gamma" not in tex:  # the counterexample names the probabilities' values
+        assert any("(" in k or "[" in k for k in res.counterexample), res.counterexample
 
 
 @pytest.mark.parametrize("tex,fragment", [
@@ -87,10 +131,14 @@ def test_laws_of_probability(tex: str, want: str) -> None:
     (r"\[ f(x \mid y) = f(x) \]", "conditional bar"),
     (r"\[ (y = 2) = 1 \]", "inside parentheses"),
     (r"\[ \mathcal{N}(x, \mu, \sigma^2) = 1 \]", "a point, a mean and a variance"),
+    ("% law: Y \\sim \\mathrm{Bern}(\\theta)\n" + r"\[ \mathbb{E}[Y] = \theta \]", "laws are not read yet"),
+    ("% random: x\n" + r"\begin{align} \frac{\partial}{\partial m} \sum_{i=1}^{N} (x_i - m)^2 &= 0 \\ "
+     r"\hat{m} &= \frac{1}{N}\sum_{i=1}^{N} x_i \end{align} \[ \mathbb{E}[\hat{m}] = \mathbb{E}[x_1] \]",
+     "was solved for earlier"),
 ], ids=["expression-argument", "two-bars", "repeated-variable", "bar-in-another-function", "assignment-outside",
-        "gaussian-without-a-bar"])
+        "gaussian-without-a-bar", "declared-law-not-read", "estimator-in-an-expectation"])
 def test_what_is_not_a_probability_is_an_error(tex: str, fragment: str) -> None:
-    (res,) = _verdicts(tex)
+    res = [r for r in _verdicts(tex) if r.verdict not in ("noted", "proved")][-1]
     assert res.verdict == "error" and fragment in res.detail, res.detail
 
 
@@ -120,7 +168,7 @@ def test_the_model_is_a_distribution(seed: int, k: int, x) -> None:
     assert sum(m.value(_p([(Y, sp.Integer(v))], [(X, xv)])) for v in range(1, k + 1)) == 1
     joint = [m.joint("p", [(X, xv), (Y, sp.Integer(v))]) for v in range(1, k + 1)]
     assert sum(joint) == m.joint("p", [(X, xv)])
-    assert all(j > 0 for j in joint)
+    assert all(j >= 0 for j in joint)  # masses may be zero; the density of x is positive
     assert m.value(_p([(Y, sp.Integer(k + 1))])) == 0  # outside the assumed range
 
 

@@ -17,6 +17,7 @@ from sympy import Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
 from derivations.kernel.calculus import Diff
+from derivations.kernel.expectation import Expect
 from derivations.kernel.probability import Prob, variable, variable_name
 
 __all__ = ["MAX_TERMS", "OutOfRange", "Undefined", "derivative_app", "evaluate", "structure"]
@@ -92,6 +93,10 @@ class _Run:
             return self._derivative(e, env)
         if isinstance(e, Prob):
             return self._probability(e, env)
+        if isinstance(e, Expect):
+            # the body written out at this point (sums, indices), its symbols kept; the point's space takes it
+            concrete = Expect(_Run(self.ints, self.labels, None).go(e.body, env), *e.args[1:])
+            return concrete if self.lookup is None else self.lookup(concrete)
         if isinstance(e, AppliedUndef):
             args = tuple(self.go(a, env) for a in e.args)
             app = e.func(*args)

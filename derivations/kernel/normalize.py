@@ -14,7 +14,8 @@ from typing import Optional
 import sympy as sp
 from sympy import Indexed, KroneckerDelta, Product, Sum
 
-from derivations.kernel.probability import Prob, joint_form, marginal
+from derivations.kernel.expectation import UNDECLARED, Expect, expect_form
+from derivations.kernel.probability import Prob, is_joint, joint_form, marginal
 
 __all__ = ["Context", "atomize", "is_positive", "normalize"]
 
@@ -27,12 +28,13 @@ class Context:
 
     ranges: dict[sp.Basic, tuple[sp.Expr, sp.Expr]] = field(default_factory=dict)
     positive: list[sp.Expr] = field(default_factory=list)
+    assumed: Optional[dict[sp.Basic, tuple[sp.Expr, sp.Expr]]] = None  # the ranges the assumptions give
 
     def with_limits(self, limits: tuple[Limit, ...]) -> "Context":
         ranges = dict(self.ranges)
         for d, lo, hi in limits:
             ranges[d] = (lo, hi)
-        return Context(ranges, self.positive)
+        return Context(ranges, self.positive, self.assumed if self.assumed is not None else dict(self.ranges))
 
     def range_of(self, q: sp.Expr) -> Optional[tuple[sp.Expr, sp.Expr]]:
         if q.is_Integer:
@@ -179,6 +181,8 @@ def _norm(e: sp.Expr, ctx: Context) -> sp.Expr:
     if isinstance(e, Product):
         inner = ctx.with_limits(e.limits)
         return _norm_product(_norm(e.function, inner), e.limits, ctx)
+    if isinstance(e, Expect):
+        return e if UNDECLARED in e.names else _norm(expect_form(e, lambda b: _norm(b, ctx)), ctx)
     if isinstance(e, Prob):
         joint = joint_form(e)
         return e if isinstance(joint, Prob) else _norm(joint, ctx)
@@ -190,12 +194,24 @@ def _norm(e: sp.Expr, ctx: Context) -> sp.Expr:
     return e.func(*args)
 
 
+def _log_safe(f: sp.Expr, ctx: Context) -> bool:
+    """Positive, or a probability: a log of it is defined only where it is positive, so the log rules hold
+    wherever the claim has a value (a probability is not assumed positive anywhere else)."""
+    if isinstance(f, sp.Pow) and f.exp.is_real:
+        return _log_safe(f.base, ctx)
+    if isinstance(f, sp.Mul):
+        return all(_log_safe(g, ctx) for g in f.args)
+    if isinstance(f, Product):
+        return _log_safe(f.function, ctx.with_limits(f.limits))
+    return is_positive(f, ctx) or isinstance(f, Prob) or is_joint(f)
+
+
 def _norm_log(a: sp.Expr, ctx: Context) -> sp.Expr:
-    if isinstance(a, Product) and is_positive(a.function, ctx.with_limits(a.limits)):
+    if isinstance(a, Product) and _log_safe(a.function, ctx.with_limits(a.limits)):
         return _norm_sum(_norm_log(a.function, ctx.with_limits(a.limits)), a.limits, ctx.with_limits(a.limits))
-    if isinstance(a, sp.Mul) and all(is_positive(f, ctx) for f in a.args):
+    if isinstance(a, sp.Mul) and all(_log_safe(f, ctx) for f in a.args):
         return sp.Add(*[_norm_log(f, ctx) for f in a.args])
-    if isinstance(a, sp.Pow) and is_positive(a.base, ctx) and a.exp.is_real:
+    if isinstance(a, sp.Pow) and _log_safe(a.base, ctx) and a.exp.is_real:
         return a.exp * _norm_log(a.base, ctx)
     if isinstance(a, sp.exp) and a.args[0].is_real:
         return a.args[0]
@@ -355,8 +371,10 @@ def _sum_term(term: sp.Expr, limits: tuple[Limit, ...], ctx: Context) -> sp.Expr
 
 
 def _covers(name: str, idx: tuple[sp.Expr, ...], lo: sp.Expr, hi: sp.Expr, ctx: Context) -> bool:
-    """Is the random variable ``name`` (``name_idx``) assumed to take whole values in ``lo..hi`` only?"""
-    for key, (rlo, rhi) in ctx.ranges.items():
+    """Is the random variable ``name`` (``name_idx``) assumed to take whole values in ``lo..hi`` only?
+
+    Only the assumptions count: a summation index of the same name says nothing about the variable."""
+    for key, (rlo, rhi) in (ctx.assumed if ctx.assumed is not None else ctx.ranges).items():
         if (not idx and isinstance(key, sp.Symbol) and key.name == name) or (
                 idx and isinstance(key, sp.IndexedBase) and str(key.label) == name):
             return _nonneg(rlo - lo) and _nonneg(hi - rhi)

@@ -5,13 +5,13 @@
 *indices)`` (``x_i``), so its indices take values but the variable itself is never a number.
 
 The symbolic route rewrites each probability into joints, ``p(A | B) = J(A, B) / J(B)`` with
-``J`` a positive undefined function per law and set of variables, and knows one more law:
+``J`` a nonnegative undefined function per law and set of variables, and knows one more law:
 marginalisation, ``sum_{k=lo}^{hi} J(y = k, S) = J(S)`` when ``y`` is assumed to take values
 in ``lo..hi`` only.
 
 The evaluation routes use a ``Model``: at each point a genuine random distribution, a mixture
 of product laws in which a variable with an assumed finite range gets a random mass function
-on it and any other variable a positive polynomial density. Every identity of probability
+on it (some masses zero) and any other variable a positive quartic density. Every identity of probability
 holds at it, so a claim that fails there is false; it shares nothing with the rewriting.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 import sympy as sp
 from sympy.core.symbol import Str
 
-__all__ = ["MAX_VARIABLES", "Model", "Prob", "joint_form", "marginal", "variable", "variable_name"]
+__all__ = ["MAX_VARIABLES", "Model", "Prob", "is_joint", "joint_form", "marginal", "pair", "variable", "variable_name"]
 
 MAX_VARIABLES = 64
 COMPONENTS = 3
@@ -58,11 +58,11 @@ def _own_value(var: sp.Basic, val: sp.Expr) -> bool:
 
 
 class Prob(sp.Function):
-    """``law(event | given)``: a probability or density, positive, opaque but for the laws of probability."""
+    """``law(event | given)``: a probability or density, nonnegative, opaque but for the laws of probability."""
 
     nargs = 3
 
-    def _eval_is_positive(self) -> bool:
+    def _eval_is_nonnegative(self) -> bool:
         return True
 
     def _eval_is_real(self) -> bool:
@@ -125,7 +125,7 @@ def pair(var: sp.Basic, value: sp.Expr) -> sp.Tuple:
 
 
 def _joint(law: str, pairs: list[tuple[sp.Basic, sp.Expr]]) -> Optional[sp.Expr]:
-    """``J(pairs)`` as a positive undefined function of the indices and values; None if a variable repeats."""
+    """``J(pairs)`` as a nonnegative undefined function of the indices and values; None if a variable repeats."""
     merged: dict[sp.Basic, sp.Expr] = {}
     for var, val in pairs:
         if var in merged and merged[var] != val:
@@ -141,7 +141,7 @@ def _joint(law: str, pairs: list[tuple[sp.Basic, sp.Expr]]) -> Optional[sp.Expr]
         shapes.append(name + ("[" + ",".join("." for _ in idx) + "]" if idx else ""))
         args.extend(idx)
     args.extend(merged[v] for v in order)
-    f = sp.Function(f"{law}<{';'.join(shapes)}>", positive=True)
+    f = sp.Function(f"{law}<{';'.join(shapes)}>", nonnegative=True)
     return f(*args)
 
 
@@ -152,6 +152,11 @@ def joint_form(e: Prob) -> sp.Expr:
     if top is None or bottom is None:
         return e
     return top / bottom
+
+
+def is_joint(f: sp.Basic) -> bool:
+    """Is ``f`` a joint ``J`` of the symbolic route?"""
+    return _parse_joint(f) is not None
 
 
 def _parse_joint(f: sp.Basic) -> Optional[tuple[str, list[str], list[int], list[sp.Expr]]]:
@@ -228,13 +233,14 @@ class Model:
                 lo, hi = rng
                 if hi - lo > 200:
                     raise ValueError(f"the range of {name} is too long to write out ({lo}..{hi})")
-                raw = {v: self.rng.randint(1, 9) for v in range(lo, hi + 1)}
+                raw = {v: self.rng.choice((0, 1, 2, 3, 5, 8)) for v in range(lo, hi + 1)}  # zero masses too
+                if not any(raw.values()):
+                    raw[lo] = 1
                 total = sum(raw.values())
                 self.factors[key] = ("mass", {v: sp.Rational(r, total) for v, r in raw.items()})
             else:
-                a, b, c, d = (self.rng.randint(1, 5), self.rng.randint(1, 3), self.rng.randint(-3, 3),
-                              self.rng.randint(2, 7))
-                self.factors[key] = ("density", (a, b, c, d))
+                self.factors[key] = ("density", tuple(self.rng.randint(lo_, hi_) for lo_, hi_ in
+                                                      ((1, 5), (0, 3), (-3, 3), (1, 3), (-3, 3), (-3, 3), (2, 7))))
         return self.factors[key]
 
     def _f(self, law: str, m: int, var: sp.Basic, value: sp.Expr) -> sp.Expr:
@@ -243,8 +249,8 @@ class Model:
             if not value.is_number:
                 raise ValueError(f"{_show_variable(var)} takes whole values in a range; its value {value} is not a number")
             return data.get(int(value), sp.S.Zero) if value.is_Integer else sp.S.Zero
-        a, b, c, d = data
-        return (a + b * (value - c) ** 2) / sp.Integer(d)
+        a, b, c, g, h, k, d = data  # a positive quartic of no particular shape (not convex, not symmetric)
+        return (a + b * (value - c) ** 2 + g * (value - h) ** 2 * (value - k) ** 2) / sp.Integer(d)
 
     def joint(self, law: str, pairs: list[tuple[sp.Basic, sp.Expr]]) -> sp.Expr:
         merged: dict[sp.Basic, sp.Expr] = {}

@@ -20,6 +20,7 @@ from derivations.kernel.assume import bounds, point_symbols, violated
 from derivations.kernel.claims import Assumptions
 from derivations.kernel.calculus import alpha_rename
 from derivations.kernel.evaluate import derivative_app
+from derivations.kernel.expectation import UNDECLARED, Expect, Space
 from derivations.kernel.probability import Model, Prob
 
 __all__ = ["POSITIVE_FUNCTIONS", "alpha_rename", "function_name", "Instantiation", "Sampler", "SamplingError"]
@@ -55,6 +56,7 @@ class Instantiation:
     edge: Optional[int] = None
     same_edge: bool = False  # every value the same edge value: x = y = 0, x = y = 1 (coincidences)
     _model: Optional[Model] = field(default=None, repr=False)
+    _space: Optional[Space] = field(default=None, repr=False)
 
     @property
     def model(self) -> Model:
@@ -78,6 +80,23 @@ class Instantiation:
                         return None
                     return int(sp.ceiling(lo)), int(sp.floor(hi))
         return None
+
+    def expectations(self, e: sp.Expr, keep: bool = False) -> sp.Expr:
+        """Every expectation in a structural expression taken on this point's probability space, innermost
+        first; with ``keep`` what is not random stays a symbol (so it can still be differentiated)."""
+        if not (isinstance(e, sp.Basic) and e.has(Expect)):
+            return e
+        if isinstance(e, Expect):
+            if UNDECLARED in e.names:
+                raise SamplingError("which symbols are random is not declared")
+            inner = Expect(self.expectations(e.body, keep), *e.args[1:])
+            if self._space is None:
+                self._space = Space(random.Random(self.rng.random()), sorted(e.independent))
+            try:
+                return self._space.expectation(inner, (lambda a: a) if keep else self.value_of)
+            except ValueError as exc:
+                raise SamplingError(str(exc)) from None
+        return e.func(*[self.expectations(a, keep) for a in e.args])
 
     def densities(self, e: sp.Expr) -> sp.Expr:
         """Every probability in a structural expression replaced by this point's model."""
@@ -108,6 +127,8 @@ class Instantiation:
         return out
 
     def value_of(self, a: sp.Basic) -> sp.Expr:
+        if isinstance(a, Expect):  # its body may hold symbols whose values change (shrinking): never cached
+            return self.expectations(self.densities(a))
         self.used.add(a)
         if a not in self.values:
             if isinstance(a, sp.Symbol) and a in self.ints:
@@ -184,7 +205,7 @@ class Instantiation:
 
     def evaluate(self, e: sp.Expr) -> sp.Expr:
         """Substitute values for every remaining symbol, element and function value; exact where possible."""
-        e = self.densities(self.structural(e))
+        e = self.expectations(self.densities(self.structural(e)))
         e = e.replace(lambda x: isinstance(x, (sp.Derivative, sp.Subs)) and x.has(AppliedUndef),
                       lambda x: derivative_app(x))
         labels = {b.label for b in e.atoms(IndexedBase)}
@@ -232,9 +253,9 @@ class Instantiation:
                 continue
             if a in seen or (isinstance(a, AppliedUndef) and a in self.used):
                 out[_show(a)] = str(self.values[a])
-        for e in e_list:  # each probability's value at the point (the distribution is drawn for it)
+        for e in e_list:  # each probability's and expectation's value at the point (the law drawn for it)
             try:
-                probs = self.structural(e).atoms(Prob)
+                probs = self.structural(e).atoms(Prob, Expect)
                 for prob in sorted(probs, key=sp.default_sort_key):
                     out[str(prob)] = str(self.evaluate(prob))
             except (SamplingError, ArithmeticError, ValueError):

@@ -27,6 +27,7 @@ from derivations.kernel.claims import (Assumptions, Claim, Compare, DerivativeOf
                       Unreadable)
 from derivations.kernel.derivation import Derivation, Step
 from derivations.kernel.normalize import Context, atomize, is_positive, normalize
+from derivations.kernel.expectation import UNDECLARED, Expect
 from derivations.kernel.probability import Prob
 from derivations.kernel.numeric import Evidence, claim_exprs, confirm, depends, diff, sample, squared
 from derivations.kernel.report import DerivationReport, StepResult
@@ -248,6 +249,8 @@ def _undetermined(claim: Claim) -> Optional[str]:
         pairs.extend((d.of, d.wrt) for d in e.atoms(Diff))
         for d in e.atoms(sp.Derivative):
             pairs.extend((d.expr, v) for v, _ in d.variable_count)
+    if any(UNDECLARED in x.names for e in claim_exprs(claim) for x in e.atoms(Expect)):
+        return "which symbols are random is not declared ('% random: X, Y'), so the expectation is not determined"
     if isinstance(claim, Solves) and (has_diff(claim.lhs) or has_diff(claim.rhs)):
         var = squared(claim.var) if squared(claim.var) is not None else claim.var
         if not expand_diffs(claim.lhs - claim.rhs, diff).has(var):

@@ -15,6 +15,7 @@ from lark import Token, Tree
 from sympy.core.symbol import Str
 
 from derivations.kernel.calculus import at
+from derivations.kernel.expectation import UNDECLARED, Expect, str_names
 from derivations.kernel.probability import Prob, pair, variable
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
@@ -23,9 +24,11 @@ from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_na
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
 
-__all__ = ["PROBABILITY", "Transformer"]
+__all__ = ["EXPECTATION", "PROBABILITY", "VARIANCE", "Transformer"]
 
 PROBABILITY = frozenset({"p", "P", "q", "Pr"})
+EXPECTATION = frozenset({"E", "\\mathbb{E}", "\\mathrm{E}", "\\operatorname{E}"})
+VARIANCE = frozenset({"\\operatorname{Var}", "\\operatorname{Cov}"})
 
 
 def _only_as_index(body: sp.Expr, var: sp.Symbol) -> bool:
@@ -143,6 +146,21 @@ class Transformer(AtomReader):
         if val.kind == "name":
             d = self.defs.get(val.name)
             nxt = self._group_after(rest)
+            grp = nxt.children[0] if nxt is not None and nxt.data == "scripted" else nxt
+            if val.name in EXPECTATION and d is None and grp is not None and grp.data == "bracket" \
+                    and val.name not in self.bindings and val.name not in self.kinds.declared \
+                    and val.name not in self.kinds.letters:
+                exprs = trees(grp)
+                self.no_assign(exprs)
+                value = self._expect(self.value(exprs[0]))
+                if nxt.data == "scripted":  # E[X]^2 is (E[X])^2
+                    scripts = rest[0].children[1:]
+                    if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
+                            or self._sample(scripts[0]) is not None:
+                        raise self.error("an expectation may be followed only by a power", rest[0])
+                    self._no_transpose(scripts[0])
+                    value = self._pow(value, self._bound(trees(scripts[0])[0]), scripts[0])
+                return Val("other", value), 2
             if d is None and nxt is not None and nxt.data in ("paren", "scripted") and val.name not in self.bindings:
                 applied = self._application(val.name, nxt, rest[0], it)
                 if applied is not None:
@@ -176,11 +194,18 @@ class Transformer(AtomReader):
         seps = [t.type for t in tokens(grp)]
         many = len(exprs) > 1
         (self.usage.applied_many if many else self.usage.applied_one).add(name)
-        if not many and name not in self.kinds.functions and name not in self.reading:
+        assigns = any(e.data == "assign" for e in exprs)  # p(y = k): never a product
+        if not many and name not in self.kinds.functions and name not in self.reading and not (
+                assigns and name in PROBABILITY):
             return None
         if name == "e" and "e" not in self.kinds.letters:
             raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", head)
-        if name == "\\mathcal{N}" and name not in self.kinds.declared:
+        if name in VARIANCE:
+            value = self._variance(name, exprs, seps, head)
+        elif name == "Gamma" and name not in self.kinds.declared and len(exprs) == 1:
+            self.no_assign(exprs)
+            value = sp.gamma(self.value(exprs[0]))  # \Gamma(x) is the gamma function (rule 14 if Gamma is also plain)
+        elif name == "\\mathcal{N}" and name not in self.kinds.declared:
             value = self._gaussian(exprs, seps, head)
         elif name in PROBABILITY and name not in self.kinds.declared:
             value = self._probability(name, grp, head)
@@ -208,6 +233,44 @@ class Transformer(AtomReader):
                 fname = f"{name}{tag}{seps.index(sep) + 1}"
                 break
         return sp.Function(fname)(*args)
+
+    def _expect(self, body: sp.Expr) -> sp.Expr:
+        """``E[body]`` over the declared random symbols (``*`` when none are declared: every reading is checked)."""
+        rnd = self.random_decl if self.random_decl is not None else frozenset({UNDECLARED})
+        used = {str(a.base.label) for a in body.atoms(sp.Indexed)} | {x.name for x in body.free_symbols}
+        for name in sorted(used & set(self.unread_laws)):
+            raise self.error(f"the law of {name} is declared at line {self.unread_laws[name]}, but laws are not read "
+                             "yet: an expectation under it is not checked", None)
+        here = self.span.pos[0] if self.span.pos else 0
+        solved = {n for n, off in self.solved_names.items() if off < here}
+        for name in sorted(used & solved - (self.random_decl or set())):
+            raise self.error(f"{name} was solved for earlier, from data that may be random: its "
+                             "expectation is not determined by a symbol (write the estimator out inside the "
+                             "expectation)", None)
+        iid = sp.Tuple()
+        if self.iid_decl is not None:
+            fam, mean_t, var_t, mean_span, var_span = self.iid_decl
+            saved = self.span
+            try:
+                self.span = mean_span
+                mean = self.value(mean_t)
+                self.span = var_span
+                var = self.value(var_t)
+            finally:
+                self.span = saved
+            iid = sp.Tuple(Str(fam), mean, var)
+        return Expect(body, str_names(sorted(rnd)), str_names(sorted(self.independent_decl)), iid)
+
+    def _variance(self, name: str, exprs: list[Tree], seps: list[str], head: Tree) -> sp.Expr:
+        """Var(X) = E[(X - E X)^2], Cov(X, Y) = E[(X - E X)(Y - E Y)] (rule 16)."""
+        want = 1 if "Var" in name else 2
+        if len(exprs) != want or any(sep != "COMMA" for sep in seps):
+            raise self.error(f"{name} takes {'one argument' if want == 1 else 'two arguments'}", head)
+        self.no_assign(exprs)
+        xs = [self.value(e) for e in exprs]
+        if want == 1:
+            return self._expect((xs[0] - self._expect(xs[0])) ** 2)
+        return self._expect((xs[0] - self._expect(xs[0])) * (xs[1] - self._expect(xs[1])))
 
     def _gaussian(self, exprs: list[Tree], seps: list[str], head: Tree) -> sp.Expr:
         """``\\mathcal{N}(x \\mid \\mu, \\sigma^2)`` or ``(x; \\mu, \\sigma^2)``: the normal density at x, the third

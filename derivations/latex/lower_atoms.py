@@ -58,6 +58,11 @@ class AtomReader:
         self.reading: frozenset[str] = frozenset()
         self.row_names: set[str] = set()  # every name the row writes (a bare f may stand for f(x) if x is here)
         self.index_sets: dict[str, str] = {}
+        self.random_decl: Optional[frozenset[str]] = None  # '% random:' names (None: not declared)
+        self.independent_decl: frozenset[str] = frozenset()  # '% independent:' names
+        self.iid_decl: Optional[tuple] = None  # '% iid:' family, mean and variance trees, their spans
+        self.unread_laws: dict[str, int] = {}  # '% law: Y \sim ...' names and lines (laws are not read yet)
+        self.solved_names: dict[str, int] = {}  # names solved for, and where (estimators: maybe random)
 
     # ------------------------------------------------------------ errors and places
     def _pos(self, node: Union[Tree, Token]) -> int:

@@ -135,6 +135,8 @@ def atom_name(atom: Tree) -> Optional[str]:
         return str(atom.children[0])
     if kind == "prob_name":
         return "Pr"
+    if kind == "expect_name":
+        return "\\mathbb{E}"
     if kind in ("greek", "ell"):
         return str(atom.children[0]).lstrip("\\")
     if kind == "mathcal":
@@ -150,7 +152,7 @@ def atom_name(atom: Tree) -> Optional[str]:
         font, letters = m.groups()
         if font == "mathrm" and letters == "e":
             return "e"
-        if len(letters) > 1 and font in ("mathrm", "operatorname"):
+        if len(letters) > 1 and font in ("mathrm", "operatorname", "text"):
             return f"\\operatorname{{{letters}}}"
         return f"\\{font}{{{letters}}}"
     if kind == "bold":

@@ -59,6 +59,8 @@ def _precheck(span: Span) -> None:
                         span.offset(t.start()), t.group())
     for m in re.finditer(r"\\([a-zA-Z]+)", s):
         name = m.group(1)
+        if name == "text" and re.match(r"\\text\s*\{\s*(Var|Cov)\s*\}", s[m.start():]):
+            continue  # \text{Var}(X): the variance (rule 16)
         if name not in KNOWN_COMMANDS:
             what = "text is not read inside mathematics (put a justification after &&)" if name in (
                 "text", "mbox", "textrm", "intertext") else "unknown command"

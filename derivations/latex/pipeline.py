@@ -31,11 +31,17 @@ from derivations.latex.taint import head_name, rough_family_names, rough_heads, 
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, node_span, postfix_name
 from derivations.kernel.calculus import at
-from derivations.latex.lower import PROBABILITY, Transformer
+from derivations.kernel.expectation import UNDECLARED, Expect, str_names
+from derivations.latex.lower import EXPECTATION, PROBABILITY, VARIANCE, Transformer
 
 __all__ = ["load_preamble", "load_tex", "read_tex_string"]
 
 _DECLARATION = re.compile(r"^[ \t]*%[ \t]*(functions|variables|scalars)[ \t]*:([^\n]*)$", re.MULTILINE)
+_RANDOM_DECL = re.compile(r"^[ \t]*%[ \t]*(random|independent)[ \t]*:([^\n]*)$", re.MULTILINE)
+_LAW_DECL = re.compile(r"^[ \t]*%[ \t]*law[ \t]*:[ \t]*(?P<name>[^\n]*?)\s*\\sim[^\n]*$", re.MULTILINE)
+_IID_DECL = re.compile(r"^[ \t]*%[ \t]*iid[ \t]*:([^\n]*)$", re.MULTILINE)
+_IID_PARTS = re.compile(r"^\s*(?P<fam>[^,]+?)\s*,\s*mean\s+(?P<mean>[^,]+?)\s*,\s*variance\s+(?P<var>.+?)\s*$")
+_DECL_NAME = re.compile(r"^\\?([a-zA-Z]+)(?:_\{?\s*\\?[a-zA-Z0-9]+\s*\}?)?$")
 MAX_AMBIGUOUS = 3
 _BOLD_DECL = re.compile(r"^\\?(?:mathbf|bm|boldsymbol)\s*\{\s*\\?([a-zA-Z]+)\s*\}$")
 
@@ -186,7 +192,7 @@ def _head(expr: Tree) -> tuple[str, str, tuple[str, ...]]:
 
 _ENDS_ZERO = re.compile(r"=\s*0\s*[.,;]?\s*$")
 _NOTED_REL = re.compile(r"\\(approx|simeq|propto|sim|thickapprox|approxeq)(?![a-zA-Z])")
-_NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold", "prob_name")
+_NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold", "prob_name", "expect_name")
 
 
 def _names(tree: Tree) -> set[str]:
@@ -196,6 +202,29 @@ def _names(tree: Tree) -> set[str]:
     out |= {str(tok).lstrip("\\") for t in tree.iter_subtrees() if t.data == "index_var" for tok in t.children}
     out.discard(None)
     return out  # type: ignore[return-value]
+
+
+def _random_readings(claim: Claim) -> Claim:
+    """Rule 16 with no '% random:' line: each name inside an expectation random or not, every reading checked."""
+    if not isinstance(claim, (Equal, Compare)):
+        return claim
+    nodes = [x for e in (claim.lhs, claim.rhs) for x in e.atoms(Expect) if UNDECLARED in x.names]
+    if not nodes:
+        return claim
+    names = sorted({str(a.base.label) for x in nodes for a in x.body.atoms(sp.Indexed)}
+                   | {s.name for x in nodes for s in x.body.free_symbols
+                      if not any(s == b.label for b in x.body.atoms(sp.IndexedBase))})
+    if len(names) > MAX_AMBIGUOUS:
+        return claim  # the kernel says the expectation is not determined
+    readings = []
+    for k in range(len(names) + 1):
+        for sub in itertools.combinations(names, k):
+            def mark(x: sp.Basic, sub: tuple = sub) -> sp.Basic:
+                return Expect(x.body, str_names(list(sub)), *x.args[2:]) if UNDECLARED in x.names else x
+            rnd = (lambda e, mark=mark: e.replace(lambda x: isinstance(x, Expect), mark))
+            label = f"random: {', '.join(sub)}" if sub else "nothing random"
+            readings.append((label, dataclasses.replace(claim, lhs=rnd(claim.lhs), rhs=rnd(claim.rhs))))
+    return Readings(tuple(readings), "Declare which symbols are random: '% random: " + ", ".join(names) + "'.")
 
 
 def _set_head(row: Tree) -> set[str]:
@@ -380,6 +409,53 @@ class _FileReader:
                 names = {_bold_name(n) for n in names}
             (funcs if m.group(1) == "functions" else letters).update(names)
         self.declared_funcs, self.declared_letters = frozenset(funcs), frozenset(letters)
+        self.random_decl: Optional[frozenset[str]] = None
+        self.independent_decl: frozenset[str] = frozenset()
+        for m in _RANDOM_DECL.finditer(self.src.text):
+            names = set()
+            for raw in (n.strip() for n in m.group(2).split(",")):
+                got = _DECL_NAME.match(raw)
+                if raw and not got:
+                    self._issue_once(m.start(2), ReadError(f"% {m.group(1)}: '{raw}' is not a name (write X, x_i or "
+                                                           "\\theta)", m.start(2)))
+                elif got:
+                    names.add(got.group(1))
+            self.declaration_lines.append(f"{m.group(1)}: {', '.join(sorted(names))}")
+            if m.group(1) == "random":
+                self.random_decl = (self.random_decl or frozenset()) | names
+            elif self.independent_decl:
+                self._issue_once(m.start(), ReadError("one '% independent:' line per file (the variables of one "
+                                                      "line are mutually independent)", m.start()))
+            else:
+                self.independent_decl = frozenset(names)
+        self.unread_laws: dict[str, int] = {}
+        self.solved_names: dict[str, int] = {}
+        for m in _LAW_DECL.finditer(self.src.text):
+            got = _DECL_NAME.match(m.group("name").strip())
+            if got:
+                self.unread_laws[got.group(1)] = self._line(m.start())
+                self.declaration_lines.append(f"law: {m.group(0).split(':', 1)[1].strip()} (not read yet)")
+        self.iid_decl: Optional[tuple[str, Tree, Tree, Span, Span]] = None
+        for m in _IID_DECL.finditer(self.src.text):
+            parts = _IID_PARTS.match(m.group(1))
+            fam = _DECL_NAME.match(parts.group("fam")) if parts else None
+            if parts is None or fam is None or self.iid_decl is not None:
+                self._issue_once(m.start(1), ReadError(
+                    "write '% iid: x_n, mean \\mu, variance \\sigma^2' (a family, its mean and its variance), "
+                    "once per file", m.start(1)))
+                continue
+            try:
+                spans = [Span.at(self.src.text, m.start(1) + parts.start(g), m.start(1) + parts.end(g))
+                         for g in ("mean", "var")]
+                trees_ = [parse_row(sp_).children[0] for sp_ in spans]
+            except ReadError as e:
+                self._issue_once(m.start(1), e)
+                continue
+            self.iid_decl = (fam.group(1), trees_[0], trees_[1], spans[0], spans[1])
+            self.declaration_lines.append(f"iid: {fam.group(1)}, mean {spans[0].s}, variance {spans[1].s}")
+            self.random_decl = (self.random_decl or frozenset()) | {fam.group(1)}
+        if self.independent_decl - (self.random_decl or frozenset()):
+            self.random_decl = (self.random_decl or frozenset()) | self.independent_decl
 
     def _decide_functions(self, prepared: list[tuple]) -> None:
         """Rule 14 over the whole file: which names are functions, and which are read both ways."""
@@ -393,7 +469,7 @@ class _FileReader:
             plain |= u_rows.plain | u_rows.family
         self.letters = frozenset(letters)
         operators = {n for n in one | many if is_operator(n)}
-        self.functions = frozenset(funcs | many | operators | ((one & PROBABILITY) - plain))
+        self.functions = frozenset(funcs | many | operators | ((one & (PROBABILITY | {"Gamma"})) - plain))
         self.declared = frozenset(funcs | operators)
         self.ambiguous = frozenset(one - plain - self.functions)
 
@@ -440,8 +516,8 @@ class _FileReader:
             return None
         if self.defs.visible(1 << 62).get(name) is not None:
             return None  # a use of a defined name: a claim about it, the definition expanded (rule 7)
-        if name in self.declared_funcs:
-            return None  # a declared function is an arbitrary one: f(a) = a is a claim about it
+        if name in self.declared_funcs or name in VARIANCE or name in EXPECTATION or name in ("\\mathcal{N}", "Gamma"):
+            return None  # a declared function is an arbitrary one, Var and N known ones: f(a) = a is a claim
         if condition_before:
             return "after condition"  # v = R solves the condition above, or else is a claim or a definition
         seen = self.seen_family if kind == "index" else self.seen
@@ -481,6 +557,9 @@ class _FileReader:
             if how == "define":
                 defines = [kids[1]]
             elif how is not None:
+                if how == "after condition":  # v = R under a condition: v is an estimator (rule 16)
+                    for head in _set_head(tree):
+                        self.solved_names.setdefault(head, row.offset)
                 pr.maybe_definition = span.offset(kids[1].children[0].start_pos or 0)
                 pr.taints = how == "reused"
             condition_before = condition_before or _is_condition(kids)
@@ -511,6 +590,8 @@ class _FileReader:
         t = Transformer(pr.span, kinds, pr.visible, ranges, collecting, usage)
         t.reading = reading
         t.index_sets = self.index_sets
+        t.random_decl, t.independent_decl, t.iid_decl = self.random_decl, self.independent_decl, self.iid_decl
+        t.unread_laws, t.solved_names = self.unread_laws, self.solved_names
         t.row_names = set(pr.names)
         kids = pr.tree.children
         if pr.definition is not None:
@@ -694,6 +775,7 @@ class _FileReader:
         reused = {pr.maybe_definition for pr in rows if pr.maybe_definition is not None}
 
         def emit(claim: Claim, by: str, offset: int) -> None:
+            claim = _random_readings(claim)
             solved = {v: r for v, r in builder.solutions.items() if isinstance(claim, (Equal, Compare))
                       and (claim.lhs.has(v) or claim.rhs.has(v))}
             if solved:  # q + 1 = 4 after 2q - 6 = 0 => q = 3: q free, or q the solution
@@ -747,4 +829,7 @@ class _FileReader:
             else:
                 builder.row(elems, pr.row.by)
         builder.finish()
+        for v in builder.solutions:  # a name solved for from the data may be random later (rule 16)
+            for name in {str(a.base.label) if isinstance(a, sp.Indexed) else a.name for a in v.atoms(sp.Symbol, sp.Indexed)}:
+                self.solved_names.setdefault(name, env.offset)
         return out
