@@ -180,3 +180,19 @@ def test_joint_form_is_the_definition_of_a_conditional() -> None:
     assert num.func.__name__ == "p<x;y>" and den.func.__name__ == "p<y>"
     assert m.value(_p([(X, sp.Integer(1))], [(Y, sp.Integer(2))])) == \
         m.joint("p", [(X, sp.Integer(1)), (Y, sp.Integer(2))]) / m.joint("p", [(Y, sp.Integer(2))])
+
+
+def test_the_probability_example_proves_each_step_and_refutes_each_slip() -> None:
+    """examples/probability.tex: every right step proved or supported, every wrong twin refuted."""
+    from pathlib import Path
+
+    from derivations.latex import load_tex
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "probability.tex"
+    seen = 0
+    for d in load_tex(path):
+        for st, res in zip(d.steps, check_derivation(d, budget=20).steps):
+            seen += 1
+            want = {"refuted"} if "slip" in st.by else {"proved", "supported"}
+            assert res.verdict in want, (st.line, st.by, res.verdict, res.detail)
+    assert seen == 17

@@ -16,7 +16,7 @@ from sympy.core.symbol import Str
 
 from derivations.kernel.calculus import at
 from derivations.kernel.expectation import UNDECLARED, Expect, str_names
-from derivations.kernel.probability import Prob, pair, variable
+from derivations.kernel.probability import Prob, pair, variable, variable_name
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
 from derivations.latex.lower_atoms import AtomReader
@@ -309,6 +309,8 @@ class Transformer(AtomReader):
                 raise self.error(f"{name}(...) names the variable {var_e} twice", target)
             seen.add(var)
             value = self.value(value_t) if value_t is not None else var_e
+            if value_t is not None and isinstance(value, sp.Symbol):
+                self.usage.assigned.add((variable_name(var)[0], value.name))
             part.append(pair(var, value))
         if not event:
             raise self.error(f"{name}(...) needs a variable before the bar", head)

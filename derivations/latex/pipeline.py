@@ -512,8 +512,8 @@ class _FileReader:
         if kind != "index" and (name == "pi" or (name == "e" and "e" not in self.declared_letters)):
             return None  # constants (rule 12): e = 2.718 is a claim about Euler's number
         used = _family_names(kids[2]) if kind == "index" else _names(kids[2])  # N_k = sum^N ...: N is not N_k
-        if name in used:
-            return None
+        if name in used or (name in PROBABILITY and name != "q" and used & (PROBABILITY - {"q"})):
+            return None  # p(y | x) = p(x | y) p(y) / p(x): p, P and \Pr are one law, so this is a claim about it
         if self.defs.visible(1 << 62).get(name) is not None:
             return None  # a use of a defined name: a claim about it, the definition expanded (rule 7)
         if name in self.declared_funcs or name in VARIANCE or name in EXPECTATION or name in ("\\mathcal{N}", "Gamma"):

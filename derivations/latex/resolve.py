@@ -29,6 +29,8 @@ class Usage:
     applied_many: set[str] = field(default_factory=set)
     plain: set[str] = field(default_factory=set)
     integer: set[str] = field(default_factory=set)  # said to be whole numbers by an `\in` assumption
+    # p(y = k): (variable, value) names; k is a whole number when y is assumed to take whole values (rule 16)
+    assigned: set[tuple[str, str]] = field(default_factory=set)
     # (family, index position) -> letters of bound-free sums that index it there (rule 11)
     free_sets: dict[tuple[str, int], set[str]] = field(default_factory=dict)
 
@@ -74,6 +76,9 @@ def decide_kinds(rows: Usage, assumed: Usage, relations: list[sp.Basic], used: s
     ``used`` is every name the display's claims and kept assumptions mention; only those can be sizes.
     """
     index = set(rows.index) | set(assumed.index)
+    for var, val in rows.assigned:
+        if var in assumed.integer or var in index:
+            index |= {var, val}
     size = set(rows.upper) | set(assumed.upper)
     for name, (lo, hi) in range_bounds(relations).items():
         if name in index and isinstance(hi, sp.Symbol) and hi.name not in index:
