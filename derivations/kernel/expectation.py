@@ -113,7 +113,33 @@ def _linear(t: sp.Expr, e: Expect, names: frozenset[str]) -> sp.Expr:
     rnd = [f for f in factors if _has_random(f, names)]
     if len(rnd) == 1 and isinstance(rnd[0], (sp.Add, sp.Sum)):
         return sp.Mul(*const) * _linear(rnd[0], e, names)
+    merged = _one_sum(rnd)
+    if merged is not None:
+        return sp.Mul(*const) * _linear(merged, e, names)
     return sp.Mul(*const) * _moment(rnd, e, names)
+
+
+def _one_sum(factors: list[sp.Expr]) -> Optional[sp.Sum]:
+    """A product with finite sums among its factors as one multiple sum (fresh indices), so that linearity
+    reaches every term: (sum_m x_m)^2 = sum_m sum_n x_m x_n. None when no factor is a sum."""
+    flat: list[sp.Expr] = []
+    for f in factors:
+        if isinstance(f, sp.Pow) and isinstance(f.base, sp.Sum) and f.exp.is_Integer and 1 < f.exp <= 4:
+            flat.extend([f.base] * int(f.exp))
+        else:
+            flat.append(f)
+    if not any(isinstance(f, sp.Sum) for f in flat):
+        return None
+    body: list[sp.Expr] = []
+    limits: list[tuple] = []
+    for f in flat:
+        if not isinstance(f, sp.Sum):
+            body.append(f)
+            continue
+        sub = {d: sp.Dummy(d.name, integer=True) for d, _, _ in f.limits}
+        body.append(f.function.xreplace(sub))
+        limits.extend((sub[d], lo.xreplace(sub), hi.xreplace(sub)) for d, lo, hi in f.limits)
+    return sp.Sum(sp.expand(sp.Mul(*body)), *limits)
 
 
 def _powers(factors: list[sp.Expr]) -> Optional[list[tuple[sp.Basic, int]]]:
