@@ -94,6 +94,14 @@ CASES = [
      r"\sum_{m=1}^{N} x_m\right)^2\right] = \frac{N-1}{N}\sigma^2 \]", {"proved", "supported"}),
     ("bias-of-the-sample-variance-wrong", IID + r"\[ \mathbb{E}\left[\frac{1}{N}\sum_{n=1}^{N}\left(x_n - \frac{1}{N}"
      r"\sum_{m=1}^{N} x_m\right)^2\right] = \sigma^2 \]", "refuted"),
+    # third red team: what the probability spaces cannot honour is not checked, never decided
+    ("random-index", "% random: K\n" + IID + r"\[ \mathbb{E}[x_K] = \mu \]", "unknown"),
+    ("random-variable-with-a-range", "% random: X\n% assume: X \\in \\{0, 1, 2\\}\n"
+     + r"\[ \operatorname{Var}(X) = 0 \]", "unknown"),
+    ("random-variable-with-an-assumption", "% random: X\n% assume: X > 0\n" + r"\[ \mathbb{E}[X] > 0 \]", "unknown"),
+    ("values-are-not-bounded", RANDOM_X + r"\[ \mathbb{E}[X^2] \leq 81 \]", "refuted"),
+    ("third-moment-is-not-determined", IID + r"\[ \frac{\partial}{\partial \mu} \mathbb{E}[x_1^3] = 3 \mu^2 \]",
+     "refuted"),
     ("gaussian-log-density", SIGMA + r"\[ \log \mathcal{N}(x \mid \mu, \sigma^2) = -\frac{1}{2}\log(2\pi\sigma^2)"
      r" - \frac{(x-\mu)^2}{2\sigma^2} \]", "proved"),
     ("gaussian-log-density-wrong", SIGMA + r"\[ \log \mathcal{N}(x \mid \mu, \sigma^2) = -\frac{1}{2}\log(2\pi\sigma)"
@@ -132,14 +140,18 @@ def test_laws_of_probability(tex: str, want) -> None:
     (r"\[ (y = 2) = 1 \]", "inside parentheses"),
     (r"\[ \mathcal{N}(x, \mu, \sigma^2) = 1 \]", "a point, a mean and a variance"),
     ("% law: Y \\sim \\mathrm{Bern}(\\theta)\n" + r"\[ \mathbb{E}[Y] = \theta \]", "laws are not read yet"),
+    ("% random: X\n" + r"\[ \mathbb{E}_X[X] = \mathbb{E}[X] \]", "with a subscript"),
+    ("% independent: X_1, X_2\n" + r"\[ \operatorname{Var}(X_1 + X_2) = \operatorname{Var}(X_1) + "
+     r"\operatorname{Var}(X_2) \]", "family element"),
     ("% random: x\n" + r"\begin{align} \frac{\partial}{\partial m} \sum_{i=1}^{N} (x_i - m)^2 &= 0 \\ "
      r"\hat{m} &= \frac{1}{N}\sum_{i=1}^{N} x_i \end{align} \[ \mathbb{E}[\hat{m}] = \mathbb{E}[x_1] \]",
      "was solved for earlier"),
 ], ids=["expression-argument", "two-bars", "repeated-variable", "bar-in-another-function", "assignment-outside",
-        "gaussian-without-a-bar", "declared-law-not-read", "estimator-in-an-expectation"])
+        "gaussian-without-a-bar", "declared-law-not-read", "estimator-in-an-expectation",
+        "expectation-with-a-subscript", "independent-family-elements"])
 def test_what_is_not_a_probability_is_an_error(tex: str, fragment: str) -> None:
-    res = [r for r in _verdicts(tex) if r.verdict not in ("noted", "proved")][-1]
-    assert res.verdict == "error" and fragment in res.detail, res.detail
+    got = [r for r in _verdicts(tex) if r.verdict == "error" and fragment in r.detail]
+    assert got, [(r.verdict, r.detail) for r in _verdicts(tex)]
 
 
 def test_a_declared_function_named_p_stays_opaque() -> None:

@@ -27,8 +27,8 @@ __all__ = ["UNDECLARED", "Expect", "Space", "expect_form", "is_random", "random_
 
 UNDECLARED = "*"
 
-OUTCOMES = 3
-LATENT = 4
+OUTCOMES = 5
+LATENT = 6
 MAX_SCENARIOS = 20_000
 
 
@@ -171,15 +171,17 @@ def _moment(factors: list[sp.Expr], e: Expect, names: frozenset[str]) -> sp.Expr
             (a, _), (b, _) = powers
             if len(a.indices) == len(b.indices) == 1:
                 return mean ** 2 + var * sp.KroneckerDelta(a.indices[0], b.indices[0])
-    return _opaque(sp.Mul(*factors), names)
+    law = () if iid is None else (iid[1], iid[2])
+    return _opaque(sp.Mul(*factors), names, law)
 
 
-def _opaque(m: sp.Expr, names: frozenset[str]) -> sp.Expr:
-    """``E[m]`` as a real undefined function of what in ``m`` is not random (indices included)."""
+def _opaque(m: sp.Expr, names: frozenset[str], law: tuple = ()) -> sp.Expr:
+    """``E[m]`` as a real undefined function of what in ``m`` is not random (indices included) and of the
+    iid law's mean and variance (a higher moment still depends on them)."""
     free = sorted((s for s in m.free_symbols if not is_random(s, names)), key=sp.default_sort_key)
     holes = {s: sp.Symbol(f"_a{n}") for n, s in enumerate(free)}
-    f = sp.Function(f"E<{sp.srepr(m.xreplace(holes))}>", real=True)
-    return f(*free)
+    f = sp.Function(f"E<{sp.srepr(m.xreplace(holes))}|{len(law)}>", real=True)
+    return f(*free, *law)
 
 
 # ---------------------------------------------------------------- the evaluation routes
@@ -208,8 +210,10 @@ class Space:
             key: tuple = (a.name, (outcome[self.own.index(a.name)],))
         else:
             key = (a, outcome + (state,))
-        if key not in self.values:
-            self.values[key] = sp.Rational(self.rng.randint(-9, 9), self.rng.randint(1, 4))
+        if key not in self.values:  # mostly small values, some large, denominators with several primes
+            big = self.rng.random() < 0.2
+            top = self.rng.randint(100, 2000) if big else self.rng.randint(0, 9)
+            self.values[key] = sp.Rational(top * self.rng.choice((-1, 1)), self.rng.choice((1, 2, 3, 5, 7, 11)))
         return self.values[key]
 
     def scenarios(self) -> list[tuple[sp.Rational, tuple[int, ...], int]]:
@@ -232,16 +236,18 @@ class Space:
         return [mean + sp.sqrt(var) * zk for zk in z], w
 
     def _standard(self) -> tuple[list[sp.Rational], list[sp.Rational]]:
-        """Three rational points and weights with mean 0 and variance 1 (a random standardised law)."""
+        """Rational points and positive weights with mean 0 and variance 1 (a random standardised law):
+        two weights are free, the other three solve the three moment equations."""
         while True:
-            z = sorted({sp.Rational(-self.rng.randint(1, 9), self.rng.randint(1, 4)),
-                        sp.Rational(self.rng.randint(0, 9), self.rng.randint(1, 4)),
-                        sp.Rational(self.rng.randint(10, 19), self.rng.randint(1, 4))})
-            if len(z) < 3:
+            z = sorted({sp.Rational(self.rng.randint(-19, 19), self.rng.choice((1, 2, 3, 5, 7))) for _ in range(OUTCOMES)})
+            if len(z) < OUTCOMES:
                 continue
-            w = sp.Matrix([[1, 1, 1], z, [v ** 2 for v in z]]).LUsolve(sp.Matrix([1, 0, 1]))
+            free = [sp.Rational(self.rng.randint(1, 9), 100) for _ in range(OUTCOMES - 3)]
+            rest = sp.Matrix([[1, 1, 1], z[:3], [v ** 2 for v in z[:3]]]).LUsolve(sp.Matrix([
+                1 - sum(free), -sum(f * v for f, v in zip(free, z[3:])), 1 - sum(f * v ** 2 for f, v in zip(free, z[3:]))]))
+            w = list(rest) + free
             if all(x > 0 for x in w):
-                return z, list(w)
+                return z, w
 
     def expectation(self, e: Expect, value: Callable[[sp.Basic], sp.Expr]) -> sp.Expr:
         """``E[body]`` on this space; ``value`` gives what is not random (inner expectations already taken)."""
@@ -257,17 +263,22 @@ class Space:
             if len(sample) != len(rnd):
                 raise ValueError("an iid family together with other random variables in one expectation is not "
                                  "modelled")
-            points, weights = self._iid(e, value)
-            total = sp.S.Zero
             if OUTCOMES ** len(sample) > MAX_SCENARIOS:
                 raise ValueError(f"too many sample elements to write out ({len(sample)})")
+            points, weights = self._iid(e, value)
+            total = sp.S.Zero
             for outcome in itertools.product(range(OUTCOMES), repeat=len(sample)):
                 w = sp.Mul(*[weights[k] for k in outcome])
-                total += w * body.xreplace({**fixed, **{a: points[k] for a, k in zip(sample, outcome)}})
+                v = body.xreplace({**fixed, **{a: points[k] for a, k in zip(sample, outcome)}})
+                if v.is_number and v.is_real is not True:
+                    raise ValueError(f"{body} has no real value in one outcome ({v})")
+                total += w * v
             return total
         total = sp.S.Zero
         for w, outcome, state in self.scenarios():
             v = body.xreplace({**fixed, **{a: self.value(a, outcome, state) for a in rnd}})
+            if v.is_number and v.is_real is not True:
+                raise ValueError(f"{body} has no real value in one outcome ({v})")
             total += w * v
         return total
 

@@ -238,6 +238,31 @@ def _symbolic(claim: Claim, a: Assumptions) -> tuple[bool, str]:
 # ---------------------------------------------------------------- undefined functions
 
 
+def _unmodelled(claim: Claim, a: Assumptions) -> Optional[str]:
+    """An expectation over a random variable the probability spaces cannot honour: one with whole-number
+    values (an index, a size: it would be fixed before the expectation is taken) or one with assumptions."""
+    constrained = {str(x.label) if isinstance(x, IndexedBase) else x.name
+                   for r in a.relations for x in r.free_symbols | r.atoms(IndexedBase)
+                   if isinstance(x, (sp.Symbol, IndexedBase))}
+    constrained |= {s.name for s in a.sizes}
+    for e in claim_exprs(claim):
+        for x in e.atoms(Expect):
+            names = x.names
+            ints = {s.name for s in x.body.free_symbols if s.is_integer and s.name in names}
+            bounds_ = [b for node in x.body.atoms(sp.Sum, sp.Product) for _, lo, hi in node.limits for b in (lo, hi)]
+            ints |= {v.name for b in bounds_ for v in b.free_symbols if v.name in names}
+            ints |= {i.name for el in x.body.atoms(Indexed) for i in el.free_symbols
+                     if isinstance(i, sp.Symbol) and i.name in names and i != el.base.label}
+            if ints:
+                return (f"{', '.join(sorted(ints))}: a random whole number (an index, a size or a value in a range) "
+                        "is not modelled in an expectation, so this step is not checked")
+            bound = sorted(names & constrained)
+            if bound:
+                return (f"the assumptions about the random {', '.join(bound)} are not modelled in an expectation "
+                        "(its law is not read), so this step is not checked")
+    return None
+
+
 def _undetermined(claim: Claim) -> Optional[str]:
     """Why a derivative in the claim is not determined: an undefined function differentiated by a foreign variable."""
     pairs: list[tuple[sp.Expr, sp.Expr]] = []
@@ -287,7 +312,7 @@ def _job(claim: Claim, a: Assumptions, points: int, seed: int, symbolic_budget: 
          budget: float) -> tuple[str, str, Evidence]:
     """(phase outcome, reason, evidence): runs in the worker, which is killed at the budget."""
     start = time.monotonic()
-    why = _undetermined(claim)
+    why = _undetermined(claim) or _unmodelled(claim, a)
     if why:
         return "undetermined", why, Evidence("none")
     proved, reason = False, ""

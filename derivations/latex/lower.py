@@ -314,6 +314,10 @@ class Transformer(AtomReader):
             part.append(pair(var, value))
         if not event:
             raise self.error(f"{name}(...) needs a variable before the bar", head)
+        both = sorted(variable_name(v)[0] for v in seen if variable_name(v)[0] in self.independent_decl)
+        if len(both) > 1:  # the probability model does not factor them, so its counterexamples would not be genuine
+            raise self.error(f"{name}(...) of the independent {', '.join(both)}: independence is read for "
+                             "expectations only, not yet for probabilities", head)
         law = "q" if name == "q" else "p"
         return Prob(Str(law), sp.Tuple(*event), sp.Tuple(*given))
 
@@ -576,6 +580,9 @@ class Transformer(AtomReader):
 
     # ------------------------------------------------------------ postfix: scripts on an atom
     def _postfix(self, t: Tree) -> Val:
+        if isinstance(t.children[0], Tree) and t.children[0].data == "expect_name" and len(t.children) > 1:
+            raise self.error("an expectation with a subscript (\\mathbb{E}_{x \\sim p}) is not read yet; declare "
+                             "'% random:' and write \\mathbb{E}[...]", t)
         atom = t.children[0]
         scripts = [c for c in t.children[1:] if isinstance(c, Tree)]
         bang = any(isinstance(c, Token) and c.type == "BANG" for c in t.children)

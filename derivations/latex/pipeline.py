@@ -212,8 +212,8 @@ def _random_readings(claim: Claim) -> Claim:
     if not nodes:
         return claim
     names = sorted({str(a.base.label) for x in nodes for a in x.body.atoms(sp.Indexed)}
-                   | {s.name for x in nodes for s in x.body.free_symbols
-                      if not any(s == b.label for b in x.body.atoms(sp.IndexedBase))})
+                   | {s.name for x in nodes for s in x.body.free_symbols if isinstance(s, sp.Symbol)
+                      and not any(s == b.label for b in x.body.atoms(sp.IndexedBase))})
     if len(names) > MAX_AMBIGUOUS:
         return claim  # the kernel says the expectation is not determined
     readings = []
@@ -415,6 +415,11 @@ class _FileReader:
             names = set()
             for raw in (n.strip() for n in m.group(2).split(",")):
                 got = _DECL_NAME.match(raw)
+                if got and m.group(1) == "independent" and "_" in raw:
+                    self._issue_once(m.start(2), ReadError(
+                        f"% independent: '{raw}' is a family element; independence of elements is not read (use "
+                        "'% iid:' for a sample, or letters of their own)", m.start(2)))
+                    continue
                 if raw and not got:
                     self._issue_once(m.start(2), ReadError(f"% {m.group(1)}: '{raw}' is not a name (write X, x_i or "
                                                            "\\theta)", m.start(2)))
