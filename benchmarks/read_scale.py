@@ -12,13 +12,14 @@ from derivations.latex.source import read_source
 
 PREAMBLE = "\\newcommand{\\sq}[1]{{#1}^{2}}\n% assume: 1 \\leq n \\leq N, \\sigma > 0\n"
 ROWS = [r"\sq{a_{%d} + b} &= a_{%d}^2 + 2 a_{%d} b + b^2", r"\sum_{n=1}^{N} (x_n + %d) &= \sum_{n=1}^{N} x_n + %d N",
-        r"\frac{\partial}{\partial \sigma} \log \sigma^{%d} &= \frac{%d}{\sigma}", r"|c_{%d}| &\geq 0"]
+        r"\frac{\partial}{\partial \sigma} \log \sigma^{%e} &= \frac{%e}{\sigma}", r"|c_{%d}| &\geq 0"]
 
 
 def generate(rows: int) -> str:
     out = [PREAMBLE]
     for k in range(0, rows, 10):
-        body = " \\\\\n".join(ROWS[(k + j) % len(ROWS)].replace("%d", str(k + j + 1)) for j in range(10))
+        body = " \\\\\n".join(ROWS[(k + j) % len(ROWS)].replace("%d", str(k + j + 1)).replace("%e", str((k + j) % 9 + 2))
+                             for j in range(10))
         out.append(f"\\begin{{align}}\n{body}\n\\end{{align}}\n")
     return "".join(out)
 
