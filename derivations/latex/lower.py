@@ -20,7 +20,7 @@ from derivations.kernel.probability import Prob, pair, variable, variable_name
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
 from derivations.latex.lower_atoms import AtomReader
-from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, atom_name, decorated_scripts, postfix_name, bold_letter, differentiate, is_num,
+from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, decorated_scripts, postfix_name, bold_letter, differentiate, is_num,
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
 

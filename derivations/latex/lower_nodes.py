@@ -12,7 +12,6 @@ from typing import Optional, Union
 
 import sympy as sp
 from lark import Token, Tree
-from sympy.core.function import AppliedUndef
 
 from derivations.kernel.calculus import Diff
 

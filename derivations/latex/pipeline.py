@@ -22,6 +22,7 @@ from derivations.kernel.derivation import Derivation
 from derivations.kernel.errors import InputError
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
+from derivations.latex.declarations import read_declarations
 from derivations.latex.parse import KNOWN_COMMANDS, parse_assume, parse_row
 from derivations.latex.bars import prepare
 from derivations.latex.macros import Macro
@@ -36,20 +37,9 @@ from derivations.latex.lower import EXPECTATION, PROBABILITY, VARIANCE, Transfor
 
 __all__ = ["load_preamble", "load_tex", "read_tex_string"]
 
-_DECLARATION = re.compile(r"^[ \t]*%[ \t]*(functions|variables|scalars)[ \t]*:([^\n]*)$", re.MULTILINE)
-_RANDOM_DECL = re.compile(r"^[ \t]*%[ \t]*(random|independent)[ \t]*:([^\n]*)$", re.MULTILINE)
-_LAW_DECL = re.compile(r"^[ \t]*%[ \t]*law[ \t]*:[ \t]*(?P<name>[^\n]*?)\s*\\sim[^\n]*$", re.MULTILINE)
-_IID_DECL = re.compile(r"^[ \t]*%[ \t]*iid[ \t]*:([^\n]*)$", re.MULTILINE)
-_IID_PARTS = re.compile(r"^\s*(?P<fam>[^,]+?)\s*,\s*mean\s+(?P<mean>[^,]+?)\s*,\s*variance\s+(?P<var>.+?)\s*$")
-_DECL_NAME = re.compile(r"^\\?([a-zA-Z]+)(?:_\{?\s*\\?[a-zA-Z0-9]+\s*\}?)?$")
 MAX_AMBIGUOUS = 3
-_BOLD_DECL = re.compile(r"^\\?(?:mathbf|bm|boldsymbol)\s*\{\s*\\?([a-zA-Z]+)\s*\}$")
 
 
-def _bold_name(declared: str) -> str:
-    """``% scalars: w`` (or ``\\mathbf{w}``) names the bold letter w as a number of its own."""
-    m = _BOLD_DECL.match(declared)
-    return f"\\mathbf{{{m.group(1) if m else declared}}}"
 _ARROW_START = re.compile(r"\s*\\(implies|Rightarrow|therefore|Longrightarrow)(?![a-zA-Z])")
 
 
@@ -394,73 +384,13 @@ class _FileReader:
         return out
 
     def _read_declarations(self) -> None:
-        """``% functions: f, g``, ``% variables: e``, ``% scalars: w`` lines, read once: names declared as
-        functions, letters, and the lines as the report lists them."""
-        funcs: set[str] = set()
-        letters: set[str] = set()
-        self.declaration_lines: list[str] = []
-        for m in _DECLARATION.finditer(self.src.text):
-            names = {n.strip().lstrip("\\") for n in m.group(2).split(",") if n.strip()}
-            if names:
-                self.declaration_lines.append(
-                    f"{m.group(1)}: {', '.join(n.strip() for n in m.group(2).split(',') if n.strip())}")
-            if m.group(1) == "scalars":
-                # a bold letter declared a scalar is a number of its own (rule 15)
-                names = {_bold_name(n) for n in names}
-            (funcs if m.group(1) == "functions" else letters).update(names)
-        self.declared_funcs, self.declared_letters = frozenset(funcs), frozenset(letters)
-        self.random_decl: Optional[frozenset[str]] = None
-        self.independent_decl: frozenset[str] = frozenset()
-        for m in _RANDOM_DECL.finditer(self.src.text):
-            names = set()
-            for raw in (n.strip() for n in m.group(2).split(",")):
-                got = _DECL_NAME.match(raw)
-                if got and m.group(1) == "independent" and "_" in raw:
-                    self._issue_once(m.start(2), ReadError(
-                        f"% independent: '{raw}' is a family element; independence of elements is not read (use "
-                        "'% iid:' for a sample, or letters of their own)", m.start(2)))
-                    continue
-                if raw and not got:
-                    self._issue_once(m.start(2), ReadError(f"% {m.group(1)}: '{raw}' is not a name (write X, x_i or "
-                                                           "\\theta)", m.start(2)))
-                elif got:
-                    names.add(got.group(1))
-            self.declaration_lines.append(f"{m.group(1)}: {', '.join(sorted(names))}")
-            if m.group(1) == "random":
-                self.random_decl = (self.random_decl or frozenset()) | names
-            elif self.independent_decl:
-                self._issue_once(m.start(), ReadError("one '% independent:' line per file (the variables of one "
-                                                      "line are mutually independent)", m.start()))
-            else:
-                self.independent_decl = frozenset(names)
-        self.unread_laws: dict[str, int] = {}
+        """The file's declaration lines, read once (see ``declarations``); problems are the file's issues."""
+        decl = read_declarations(self.src, self._issue_once, self._line)
+        self.declared_funcs, self.declared_letters = decl.functions, decl.letters
+        self.declaration_lines = decl.lines
+        self.random_decl, self.independent_decl, self.iid_decl = decl.random, decl.independent, decl.iid
+        self.unread_laws = decl.unread_laws
         self.solved_names: dict[str, int] = {}
-        for m in _LAW_DECL.finditer(self.src.text):
-            got = _DECL_NAME.match(m.group("name").strip())
-            if got:
-                self.unread_laws[got.group(1)] = self._line(m.start())
-                self.declaration_lines.append(f"law: {m.group(0).split(':', 1)[1].strip()} (not read yet)")
-        self.iid_decl: Optional[tuple[str, Tree, Tree, Span, Span]] = None
-        for m in _IID_DECL.finditer(self.src.text):
-            parts = _IID_PARTS.match(m.group(1))
-            fam = _DECL_NAME.match(parts.group("fam")) if parts else None
-            if parts is None or fam is None or self.iid_decl is not None:
-                self._issue_once(m.start(1), ReadError(
-                    "write '% iid: x_n, mean \\mu, variance \\sigma^2' (a family, its mean and its variance), "
-                    "once per file", m.start(1)))
-                continue
-            try:
-                spans = [Span.at(self.src.text, m.start(1) + parts.start(g), m.start(1) + parts.end(g))
-                         for g in ("mean", "var")]
-                trees_ = [parse_row(sp_).children[0] for sp_ in spans]
-            except ReadError as e:
-                self._issue_once(m.start(1), e)
-                continue
-            self.iid_decl = (fam.group(1), trees_[0], trees_[1], spans[0], spans[1])
-            self.declaration_lines.append(f"iid: {fam.group(1)}, mean {spans[0].s}, variance {spans[1].s}")
-            self.random_decl = (self.random_decl or frozenset()) | {fam.group(1)}
-        if self.independent_decl - (self.random_decl or frozenset()):
-            self.random_decl = (self.random_decl or frozenset()) | self.independent_decl
 
     def _decide_functions(self, prepared: list[tuple]) -> None:
         """Rule 14 over the whole file: which names are functions, and which are read both ways."""
