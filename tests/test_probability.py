@@ -102,6 +102,12 @@ CASES = [
     ("values-are-not-bounded", RANDOM_X + r"\[ \mathbb{E}[X^2] \leq 81 \]", "refuted"),
     ("third-moment-is-not-determined", IID + r"\[ \frac{\partial}{\partial \mu} \mathbb{E}[x_1^3] = 3 \mu^2 \]",
      "refuted"),
+    # fourth red team: definitions, declarations and derivatives meeting expectations and probabilities
+    ("iid-with-two-indices", IID + r"\[ \mathbb{E}[x_{i,j} x_{k,l}] = \mu^2 \]", "unknown"),
+    ("derivative-through-an-expectation", RANDOM_X + r"\[ \frac{\partial}{\partial a} \mathbb{E}[(X - a)^2] = "
+     r"-2\mathbb{E}[X - a] \]", "proved"),
+    ("derivative-through-an-expectation-wrong", RANDOM_X + r"\[ \frac{\partial}{\partial a} \mathbb{E}[(X - a)^2] = "
+     r"-2\mathbb{E}[X] \]", "refuted"),
     ("gaussian-log-density", SIGMA + r"\[ \log \mathcal{N}(x \mid \mu, \sigma^2) = -\frac{1}{2}\log(2\pi\sigma^2)"
      r" - \frac{(x-\mu)^2}{2\sigma^2} \]", "proved"),
     ("gaussian-log-density-wrong", SIGMA + r"\[ \log \mathcal{N}(x \mid \mu, \sigma^2) = -\frac{1}{2}\log(2\pi\sigma)"
@@ -143,12 +149,24 @@ def test_laws_of_probability(tex: str, want) -> None:
     ("% random: X\n" + r"\[ \mathbb{E}_X[X] = \mathbb{E}[X] \]", "with a subscript"),
     ("% independent: X_1, X_2\n" + r"\[ \operatorname{Var}(X_1 + X_2) = \operatorname{Var}(X_1) + "
      r"\operatorname{Var}(X_2) \]", "family element"),
+    ("% random: X\n" + r"\begin{align} f(a) &:= \mathbb{E}[(X-a)^2] \\ \mathbb{E}[f(X)] &= 0 \end{align}",
+     "may be random"),
+    (r"\begin{align} p(x \mid \mu) &:= \mathcal{N}(x \mid \mu, 1) \\ p(\mu \mid x) &= p(x \mid \mu) \end{align}",
+     "not defined with"),
+    ("% independent: X, Y\n% independent: Y, Z\n" + r"\[ \mathbb{E}[X Z] = \mathbb{E}[X]\mathbb{E}[Z] \]",
+     "could not be read"),
+    ("% iid: x_n, mean x_1, variance 1\n" + r"\[ \mathbb{E}[x_1] = x_1 \]", "must be constants"),
+    ("% random: x\n" + r"\[ \mathbb{E}[p(y=1 \mid x)] = p(y=1) \]", "not linked"),
+    (r"\[ \Gamma(a, 0) = \Gamma(a) \]", "incomplete gamma"),
+    (r"\[ \Pr[x] = \Pr(x) \]", "with parentheses"),
     ("% random: x\n" + r"\begin{align} \frac{\partial}{\partial m} \sum_{i=1}^{N} (x_i - m)^2 &= 0 \\ "
      r"\hat{m} &= \frac{1}{N}\sum_{i=1}^{N} x_i \end{align} \[ \mathbb{E}[\hat{m}] = \mathbb{E}[x_1] \]",
      "was solved for earlier"),
 ], ids=["expression-argument", "two-bars", "repeated-variable", "bar-in-another-function", "assignment-outside",
         "gaussian-without-a-bar", "declared-law-not-read", "estimator-in-an-expectation",
-        "expectation-with-a-subscript", "independent-family-elements"])
+        "expectation-with-a-subscript", "independent-family-elements", "definition-over-an-expectation",
+        "probability-defined-with-colon-equals", "second-independence-line", "iid-mean-names-a-random-symbol",
+        "expectation-of-a-probability", "incomplete-gamma", "probability-with-brackets"])
 def test_what_is_not_a_probability_is_an_error(tex: str, fragment: str) -> None:
     got = [r for r in _verdicts(tex) if r.verdict == "error" and fragment in r.detail]
     assert got, [(r.verdict, r.detail) for r in _verdicts(tex)]

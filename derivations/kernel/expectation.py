@@ -65,6 +65,12 @@ class Expect(sp.Function):
     def _eval_is_real(self) -> Optional[bool]:
         return self.body.is_real
 
+    def _eval_derivative(self, s: sp.Basic) -> sp.Expr:
+        """d/da E[f] = E[df/da] for a non-random a (a finite or dominated expectation); never by a random one."""
+        if is_random(s, self.names) or UNDECLARED in self.names:
+            raise ValueError(f"cannot differentiate an expectation with respect to {s}")
+        return Expect(self.body.diff(s), *self.args[1:])
+
     def _latex(self, printer: Any, exp: Any = None) -> str:
         out = rf"\mathbb{{E}}\left[{printer._print(self.body)}\right]"
         return rf"{out}^{{{exp}}}" if exp is not None else out

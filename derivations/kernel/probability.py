@@ -65,6 +65,13 @@ class Prob(sp.Function):
     def _eval_is_nonnegative(self) -> bool:
         return True
 
+    def _eval_derivative(self, s: sp.Basic) -> sp.Expr:
+        """Through the joints (p(A|B) = J(A,B)/J(B)); the arguments hold names that are not expressions."""
+        form = joint_form(self)
+        if isinstance(form, Prob):
+            raise ValueError(f"cannot differentiate {self}")
+        return form.diff(s)
+
     def _eval_is_real(self) -> bool:
         return True
 

@@ -256,6 +256,9 @@ def _unmodelled(claim: Claim, a: Assumptions) -> Optional[str]:
             if ints:
                 return (f"{', '.join(sorted(ints))}: a random whole number (an index, a size or a value in a range) "
                         "is not modelled in an expectation, so this step is not checked")
+            if x.iid and any(str(el.base.label) == x.iid[0] and len(el.indices) != 1 for el in x.body.atoms(Indexed)):
+                return (f"the iid family {x.iid[0]} is written with several indices; only x_n (one index) is modelled, "
+                        "so this step is not checked")
             bound = sorted(names & constrained)
             if bound:
                 return (f"the assumptions about the random {', '.join(bound)} are not modelled in an expectation "

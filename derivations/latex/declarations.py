@@ -38,6 +38,7 @@ class Declarations:
     independent: frozenset[str] = frozenset()
     iid: Optional[tuple[str, Tree, Tree, Span, Span]] = None  # family, mean and variance trees, their spans
     unread_laws: dict[str, int] = field(default_factory=dict)  # name -> line of its '% law:'
+    broken: list[int] = field(default_factory=list)  # lines of random/independent/iid declarations not read
 
 
 def _bold_name(declared: str) -> str:
@@ -45,9 +46,15 @@ def _bold_name(declared: str) -> str:
     m = _BOLD_DECL.match(declared)
     return f"\\mathbf{{{m.group(1) if m else declared}}}"
 
-def read_declarations(src: Source, issue: Callable[[int, ReadError], None],
+def read_declarations(src: Source, report: Callable[[int, ReadError], None],
                       line_of: Callable[[int], int]) -> Declarations:
-    """Every declaration line of ``src``."""
+    """Every declaration line of ``src``; a random, independent or iid line that is not read is ``broken``."""
+    broken: list[int] = []
+
+    def issue(offset: int, e: ReadError) -> None:
+        broken.append(line_of(offset))
+        report(offset, e)
+
     funcs: set[str] = set()
     letters: set[str] = set()
     lines: list[str] = []
@@ -111,4 +118,5 @@ def read_declarations(src: Source, issue: Callable[[int, ReadError], None],
         random = (random or frozenset()) | {fam.group(1)}
     if independent - (random or frozenset()):
         random = (random or frozenset()) | independent
-    return Declarations(frozenset(funcs), frozenset(letters), lines, random, independent, iid, unread_laws)
+    return Declarations(frozenset(funcs), frozenset(letters), lines, random, independent, iid, unread_laws,
+                        sorted(set(broken)))

@@ -146,6 +146,8 @@ class Transformer(AtomReader):
         if val.kind == "name":
             d = self.defs.get(val.name)
             nxt = self._group_after(rest)
+            if val.name in PROBABILITY and d is None and nxt is not None and nxt.data == "bracket":
+                raise self.error(f"{val.name}[...]: write the probability with parentheses, {val.name}(...)", it)
             grp = nxt.children[0] if nxt is not None and nxt.data == "scripted" else nxt
             if val.name in EXPECTATION and d is None and grp is not None and grp.data == "bracket" \
                     and val.name not in self.bindings and val.name not in self.kinds.declared \
@@ -202,6 +204,8 @@ class Transformer(AtomReader):
             raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", head)
         if name in VARIANCE:
             value = self._variance(name, exprs, seps, head)
+        elif name == "Gamma" and name not in self.kinds.declared and len(exprs) > 1:
+            raise self.error("\\Gamma with several arguments (an incomplete gamma function) is not read", head)
         elif name == "Gamma" and name not in self.kinds.declared and len(exprs) == 1:
             self.no_assign(exprs)
             value = sp.gamma(self.value(exprs[0]))  # \Gamma(x) is the gamma function (rule 14 if Gamma is also plain)
@@ -236,8 +240,16 @@ class Transformer(AtomReader):
 
     def _expect(self, body: sp.Expr) -> sp.Expr:
         """``E[body]`` over the declared random symbols (``*`` when none are declared: every reading is checked)."""
+        if self.broken_decl:
+            raise self.error(f"the declaration at line {', '.join(map(str, self.broken_decl))} could not be read, so "
+                             "which symbols are random or independent is not known here", None)
         rnd = self.random_decl if self.random_decl is not None else frozenset({UNDECLARED})
         used = {str(a.base.label) for a in body.atoms(sp.Indexed)} | {x.name for x in body.free_symbols}
+        for prob in body.atoms(Prob):
+            free = {x.name for x in prob.free_symbols}
+            if free and (self.random_decl is None or free & rnd):
+                raise self.error("an expectation of a probability whose variables are random: the law of the random "
+                                 "variables is not linked to the law p, so this is not read", None)
         for name in sorted(used & set(self.unread_laws)):
             raise self.error(f"the law of {name} is declared at line {self.unread_laws[name]}, but laws are not read "
                              "yet: an expectation under it is not checked", None)
@@ -258,6 +270,11 @@ class Transformer(AtomReader):
                 var = self.value(var_t)
             finally:
                 self.span = saved
+            moments = {str(a.base.label) for a in (mean + var).atoms(sp.Indexed)} | {
+                x.name for x in (mean + var).free_symbols}
+            if moments & rnd:
+                raise self.error(f"the iid mean and variance of {fam} name random symbols "
+                                 f"({', '.join(sorted(moments & rnd))}); they must be constants", None)
             iid = sp.Tuple(Str(fam), mean, var)
         return Expect(body, str_names(sorted(rnd)), str_names(sorted(self.independent_decl)), iid)
 
@@ -573,6 +590,13 @@ class Transformer(AtomReader):
             out = self.value(d.body)
             if late:
                 out = at(out, dict(zip(dummies, args)))  # the kernel differentiates first, then puts the arguments in
+            if out.has(Expect) and args:
+                rnd = self.random_decl
+                names = {x.name for a in args for x in getattr(a, "free_symbols", set())} | {
+                    str(x.base.label) for a in args for x in getattr(a, "atoms", lambda *_: set())(sp.Indexed)}
+                if names and (rnd is None or names & rnd):
+                    raise self.error(f"{d.name} takes an expectation; applied to an argument that may be random, "
+                                     "the argument would be averaged with it, so this is not read", node)
             return out
         finally:
             self.defs, self.bindings, self.mode, self.span = saved

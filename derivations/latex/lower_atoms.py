@@ -63,6 +63,7 @@ class AtomReader:
         self.iid_decl: Optional[tuple] = None  # '% iid:' family, mean and variance trees, their spans
         self.unread_laws: dict[str, int] = {}  # '% law: Y \sim ...' names and lines (laws are not read yet)
         self.solved_names: dict[str, int] = {}  # names solved for, and where (estimators: maybe random)
+        self.broken_decl: list[int] = []  # lines of random/independent/iid declarations that were not read
 
     # ------------------------------------------------------------ errors and places
     def _pos(self, node: Union[Tree, Token]) -> int:

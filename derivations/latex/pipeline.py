@@ -389,7 +389,7 @@ class _FileReader:
         self.declared_funcs, self.declared_letters = decl.functions, decl.letters
         self.declaration_lines = decl.lines
         self.random_decl, self.independent_decl, self.iid_decl = decl.random, decl.independent, decl.iid
-        self.unread_laws = decl.unread_laws
+        self.unread_laws, self.broken_decl = decl.unread_laws, decl.broken
         self.solved_names: dict[str, int] = {}
 
     def _decide_functions(self, prepared: list[tuple]) -> None:
@@ -449,6 +449,8 @@ class _FileReader:
         used = _family_names(kids[2]) if kind == "index" else _names(kids[2])  # N_k = sum^N ...: N is not N_k
         if name in used or (name in PROBABILITY and name != "q" and used & (PROBABILITY - {"q"})):
             return None  # p(y | x) = p(x | y) p(y) / p(x): p, P and \Pr are one law, so this is a claim about it
+        if name in PROBABILITY and kind == "func":
+            return "reused"  # p(x | theta) = ...: a model written as a definition, or a claim; never one alone
         if self.defs.visible(1 << 62).get(name) is not None:
             return None  # a use of a defined name: a claim about it, the definition expanded (rule 7)
         if name in self.declared_funcs or name in VARIANCE or name in EXPECTATION or name in ("\\mathcal{N}", "Gamma"):
@@ -508,9 +510,13 @@ class _FileReader:
                 else:
                     try:
                         name, kind, params = _head(kids[0])
+                        if name in PROBABILITY and kind == "func":
+                            raise ReadError(f"{name}(...) is a probability (rule 16): a law is not defined with "
+                                            "':=' (the laws of probability would no longer hold for it)")
                     except ReadError as e:
                         e.offset, e.text = span.offset(0), span.s[:40]
                         pr.error = e
+                        self._taint({head_name(kids[0]) or ""} - {""}, row.offset)
                     else:
                         body = list(kids[2].iter_subtrees())
                         late = any(t.data in ("partial", "dee", "gradop", "frac") for t in body)
@@ -526,7 +532,7 @@ class _FileReader:
         t.reading = reading
         t.index_sets = self.index_sets
         t.random_decl, t.independent_decl, t.iid_decl = self.random_decl, self.independent_decl, self.iid_decl
-        t.unread_laws, t.solved_names = self.unread_laws, self.solved_names
+        t.unread_laws, t.solved_names, t.broken_decl = self.unread_laws, self.solved_names, self.broken_decl
         t.row_names = set(pr.names)
         kids = pr.tree.children
         if pr.definition is not None:
