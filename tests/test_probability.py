@@ -108,6 +108,11 @@ CASES = [
      r"-2\mathbb{E}[X - a] \]", "proved"),
     ("derivative-through-an-expectation-wrong", RANDOM_X + r"\[ \frac{\partial}{\partial a} \mathbb{E}[(X - a)^2] = "
      r"-2\mathbb{E}[X] \]", "refuted"),
+    # fifth red team: the random laws are generic, never degenerate, and of a bounded structure
+    ("densities-are-not-quintic", r"\[ p(x=5) - 5p(x=4) + 10p(x=3) - 10p(x=2) + 5p(x=1) - p(x=0) = 0 \]", "refuted"),
+    ("a-density-may-vanish", r"\[ p(x) > 0 \]", "unknown"),
+    ("a-variance-may-vanish", RANDOM_X + r"\[ \operatorname{Var}(X) > 0 \]", "unknown"),
+    ("a-covariance-may-vanish", "% random: X, Y\n" + r"\[ \operatorname{Cov}(X, Y) \neq 0 \]", "unknown"),
     ("gaussian-log-density", SIGMA + r"\[ \log \mathcal{N}(x \mid \mu, \sigma^2) = -\frac{1}{2}\log(2\pi\sigma^2)"
      r" - \frac{(x-\mu)^2}{2\sigma^2} \]", "proved"),
     ("gaussian-log-density-wrong", SIGMA + r"\[ \log \mathcal{N}(x \mid \mu, \sigma^2) = -\frac{1}{2}\log(2\pi\sigma)"

@@ -11,7 +11,7 @@ in ``lo..hi`` only.
 
 The evaluation routes use a ``Model``: at each point a genuine random distribution, a mixture
 of product laws in which a variable with an assumed finite range gets a random mass function
-on it (some masses zero) and any other variable a positive quartic density. Every identity of probability
+on it (some masses zero) and any other variable a positive polynomial density of degree 8. Every identity of probability
 holds at it, so a claim that fails there is false; it shares nothing with the rewriting.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sympy.core.symbol import Str
 __all__ = ["MAX_VARIABLES", "Model", "Prob", "is_joint", "joint_form", "marginal", "pair", "variable", "variable_name"]
 
 MAX_VARIABLES = 64
-COMPONENTS = 3
+COMPONENTS = 6  # a mixture's joint tables have rank at most this: more than most identities can hide in
 
 
 def variable(name: str, indices: tuple[sp.Expr, ...] = ()) -> sp.Basic:
@@ -247,7 +247,8 @@ class Model:
                 self.factors[key] = ("mass", {v: sp.Rational(r, total) for v, r in raw.items()})
             else:
                 self.factors[key] = ("density", tuple(self.rng.randint(lo_, hi_) for lo_, hi_ in
-                                                      ((1, 5), (0, 3), (-3, 3), (1, 3), (-3, 3), (-3, 3), (2, 7))))
+                                                      ((1, 5), (0, 3), (-3, 3), (1, 3), (-3, 3), (-3, 3), (2, 7),
+                                                       (0, 2), (-4, 4), (-4, 4), (-4, 4), (-4, 4))))
         return self.factors[key]
 
     def _f(self, law: str, m: int, var: sp.Basic, value: sp.Expr) -> sp.Expr:
@@ -256,8 +257,9 @@ class Model:
             if not value.is_number:
                 raise ValueError(f"{_show_variable(var)} takes whole values in a range; its value {value} is not a number")
             return data.get(int(value), sp.S.Zero) if value.is_Integer else sp.S.Zero
-        a, b, c, g, h, k, d = data  # a positive quartic of no particular shape (not convex, not symmetric)
-        return (a + b * (value - c) ** 2 + g * (value - h) ** 2 * (value - k) ** 2) / sp.Integer(d)
+        a, b, c, g, h, k, d, e, m1, m2, m3, m4 = data  # positive, of degree 8, of no particular shape
+        return (a + b * (value - c) ** 2 + g * (value - h) ** 2 * (value - k) ** 2
+                + e * ((value - m1) * (value - m2) * (value - m3) * (value - m4)) ** 2) / sp.Integer(d)
 
     def joint(self, law: str, pairs: list[tuple[sp.Basic, sp.Expr]]) -> sp.Expr:
         merged: dict[sp.Basic, sp.Expr] = {}

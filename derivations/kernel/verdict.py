@@ -338,6 +338,12 @@ def _job(claim: Claim, a: Assumptions, points: int, seed: int, symbolic_budget: 
     return "not proved", reason, sample(claim, a, points, seed, deadline)
 
 
+def _strict_about_laws(claim: Claim) -> bool:
+    """A strict inequality (or !=) about probabilities or expectations: sampling generic laws cannot support it."""
+    return isinstance(claim, Compare) and claim.op in ("<", ">", "!=") and (
+        claim.lhs.has(Prob, Expect) or claim.rhs.has(Prob, Expect))
+
+
 def _policy(phase: str, reason: str, ev: Evidence, points: int) -> tuple[Kind, str]:
     """The one map from what the phases found to a verdict."""
     if phase == "undetermined":
@@ -461,6 +467,10 @@ def check(
         return _verdict(Kind.UNKNOWN, f"{_first_line(out.reason, out.status)}", seconds=since())
     phase, reason, ev = out.value
     kind, detail = _policy(phase, reason, ev, points)
+    if kind == Kind.SUPPORTED and _strict_about_laws(claim):
+        kind, detail = Kind.UNKNOWN, (f"{detail}, but the random laws drawn are never degenerate (a zero density, "
+                                      "a constant or independent variable, tied masses), so agreement is no evidence "
+                                      "for a strict inequality")
     return _verdict(kind, detail, ev.counterexample if kind in (Kind.REFUTED, Kind.UNKNOWN) else None,
                     ev.points, since())
 
