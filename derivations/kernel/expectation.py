@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import itertools
 import random
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import sympy as sp
 from sympy import Indexed
 from sympy.core.symbol import Str
 
-__all__ = ["UNDECLARED", "Expect", "Space", "expect_form", "is_random", "random_atoms", "str_names"]
+__all__ = ["UNDECLARED", "Expect", "Space", "expect_form", "is_random", "random_atoms", "str_names", "value_atoms",
+           "written_names"]
 
 UNDECLARED = "*"
 
@@ -87,11 +88,19 @@ def is_random(a: sp.Basic, names: frozenset[str]) -> bool:
     return False
 
 
+def value_atoms(e: sp.Basic) -> set[sp.Basic]:
+    """What needs a value in ``e``: its elements and its symbols, not the labels of its families."""
+    labels = {b.label for b in e.atoms(sp.IndexedBase)}
+    return set(e.atoms(Indexed)) | {s for s in e.free_symbols if isinstance(s, sp.Symbol) and s not in labels}
+
+
+def written_names(e: sp.Basic) -> set[str]:
+    """The names ``e`` writes: symbols by name, elements by their family (``x_i`` is x, and i)."""
+    return {str(a.base.label) if isinstance(a, Indexed) else a.name for a in value_atoms(e)}
+
+
 def random_atoms(e: sp.Basic, names: frozenset[str]) -> set[sp.Basic]:
-    atoms = {a for a in e.atoms(Indexed) if is_random(a, names)}
-    atoms |= {s for s in e.free_symbols if isinstance(s, sp.Symbol) and is_random(s, names)
-              and not any(s == b.label for b in e.atoms(sp.IndexedBase))}
-    return atoms
+    return {a for a in value_atoms(e) if is_random(a, names)}
 
 
 # ---------------------------------------------------------------- the symbolic route
@@ -260,11 +269,10 @@ class Space:
         body = e.body
         names = e.names
         rnd = sorted(random_atoms(body, names), key=sp.default_sort_key)
-        fixed = {a: value(a) for a in sorted(body.atoms(Indexed) | body.free_symbols, key=sp.default_sort_key)
-                 if a not in rnd and not isinstance(a, sp.IndexedBase) and not (
-                     isinstance(a, sp.Symbol) and any(a == b.label for b in body.atoms(sp.IndexedBase)))}
+        fixed = {a: value(a) for a in sorted(value_atoms(body) - set(rnd), key=sp.default_sort_key)}
         iid = e.iid
         sample = [a for a in rnd if iid is not None and isinstance(a, Indexed) and str(a.base.label) == iid[0]]
+        cases: Iterator[tuple[sp.Expr, dict[sp.Basic, sp.Expr]]]
         if sample:
             if len(sample) != len(rnd):
                 raise ValueError("an iid family together with other random variables in one expectation is not "
@@ -272,17 +280,13 @@ class Space:
             if OUTCOMES ** len(sample) > MAX_SCENARIOS:
                 raise ValueError(f"too many sample elements to write out ({len(sample)})")
             points, weights = self._iid(e, value)
-            total = sp.S.Zero
-            for outcome in itertools.product(range(OUTCOMES), repeat=len(sample)):
-                w = sp.Mul(*[weights[k] for k in outcome])
-                v = body.xreplace({**fixed, **{a: points[k] for a, k in zip(sample, outcome)}})
-                if v.is_number and v.is_real is not True:
-                    raise ValueError(f"{body} has no real value in one outcome ({v})")
-                total += w * v
-            return total
+            cases = ((sp.Mul(*[weights[k] for k in outcome]), {a: points[k] for a, k in zip(sample, outcome)})
+                     for outcome in itertools.product(range(OUTCOMES), repeat=len(sample)))
+        else:
+            cases = ((w, {a: self.value(a, outcome, state) for a in rnd}) for w, outcome, state in self.scenarios())
         total = sp.S.Zero
-        for w, outcome, state in self.scenarios():
-            v = body.xreplace({**fixed, **{a: self.value(a, outcome, state) for a in rnd}})
+        for w, sub in cases:
+            v = body.xreplace({**fixed, **sub})
             if v.is_number and v.is_real is not True:
                 raise ValueError(f"{body} has no real value in one outcome ({v})")
             total += w * v
@@ -290,8 +294,7 @@ class Space:
 
 
 def _at(e: sp.Expr, value: Callable[[sp.Basic], sp.Expr]) -> sp.Expr:
-    atoms = e.atoms(Indexed) | {s for s in e.free_symbols if not any(s == b.label for b in e.atoms(sp.IndexedBase))}
-    return e.xreplace({a: value(a) for a in atoms})
+    return e.xreplace({a: value(a) for a in value_atoms(e)})
 
 
 def str_names(names: list[str]) -> sp.Tuple:

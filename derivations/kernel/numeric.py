@@ -16,7 +16,6 @@ from typing import Callable, Optional
 import sympy as sp
 
 from derivations.kernel.calculus import expand_diffs, has_diff
-from derivations.kernel.expectation import Expect
 from derivations.kernel.probability import Prob
 from derivations.kernel.claims import Assumptions, Claim, Compare, DerivativeOf, Equal, MinimumAt, Solves
 from derivations.kernel.evaluate import OutOfRange, Undefined, evaluate, structure
@@ -64,8 +63,9 @@ def squared(wrt: sp.Expr) -> Optional[sp.Expr]:
     return None
 
 
-def depends(f: AppliedUndef, wrt: sp.Expr) -> bool:
-    """Is the variable (for ``s**2``: ``s``; for an element: its family) among the written arguments of ``f``?"""
+def depends(f: sp.Basic, wrt: sp.Expr) -> bool:
+    """Is the variable (for ``s**2``: ``s``; for an element: its family) among the written arguments of ``f``
+    (an undefined function, or a probability: its values)?"""
     node = squared(wrt) if squared(wrt) is not None else wrt
     for arg in f.args:
         if arg.has(node):
@@ -107,14 +107,14 @@ class _Route:
 
 
 def _sampler_route(inst: Instantiation) -> _Route:
-    return _Route(lambda e: inst.expectations(inst.densities(inst.structural(e)), keep=True), inst.evaluate)
+    return _Route(lambda e: inst.laws(inst.structural(e), keep=True), inst.evaluate)
 
 
 def _direct_route(inst: Instantiation) -> _Route:
     def value(e: sp.Expr) -> sp.Expr:
         return evaluate(e, inst.ints, inst.labels, inst.value_of)
 
-    return _Route(lambda e: inst.expectations(inst.densities(structure(e, inst.ints, inst.labels)), keep=True), value)
+    return _Route(lambda e: inst.laws(structure(e, inst.ints, inst.labels), keep=True), value)
 
 
 def _taken(r: _Route) -> _Route:
@@ -437,8 +437,8 @@ def _shrink(claim: Claim, inst: Instantiation, lv: sp.Expr, rv: sp.Expr,
     evaluations = 0
     deadline = min(deadline, time.monotonic() + SHRINK_SECONDS)
     for key in sorted(inst.values, key=sp.default_sort_key):
-        if isinstance(key, (Prob, Expect)):
-            continue  # values of the point's distribution, not free choices
+        if isinstance(key, Prob):
+            continue  # a value of the point's distribution, not a free choice (expectations are never cached)
         for cand in _simpler(key, inst.values[key]):
             if evaluations >= SHRINK_EVALUATIONS or time.monotonic() > deadline:
                 return inst, lv, rv

@@ -74,8 +74,7 @@ class Instantiation:
                     if not a.is_integer:
                         return None
                     lows, highs, _, _ = bounds(self.assumptions.relations, a)
-                    lo = max((v for v in (self._num(x) for x in lows) if v is not None), default=None)
-                    hi = min((v for v in (self._num(x) for x in highs) if v is not None), default=None)
+                    lo, hi = self._tightest(lows, highs)
                     if lo is None or hi is None:
                         return None
                     return int(sp.ceiling(lo)), int(sp.floor(hi))
@@ -97,6 +96,10 @@ class Instantiation:
             except ValueError as exc:
                 raise SamplingError(str(exc)) from None
         return e.func(*[self.expectations(a, keep) for a in e.args])
+
+    def laws(self, e: sp.Expr, keep: bool = False) -> sp.Expr:
+        """Probabilities, then expectations, of a structural expression taken at this point (see ``expectations``)."""
+        return self.expectations(self.densities(e), keep)
 
     def densities(self, e: sp.Expr) -> sp.Expr:
         """Every probability in a structural expression replaced by this point's model."""
@@ -128,7 +131,7 @@ class Instantiation:
 
     def value_of(self, a: sp.Basic) -> sp.Expr:
         if isinstance(a, Expect):  # its body may hold symbols whose values change (shrinking): never cached
-            return self.expectations(self.densities(a))
+            return self.laws(a)
         self.used.add(a)
         if a not in self.values:
             if isinstance(a, sp.Symbol) and a in self.ints:
@@ -160,8 +163,7 @@ class Instantiation:
             lows, highs, positive, nonneg = lows + l2, highs + h2, positive or p2, nonneg or n2
         positive = positive or bool(a.is_positive) or bool(getattr(target, "is_positive", False))
         nonneg = nonneg or bool(a.is_nonnegative)
-        lo = max((v for v in (self._num(x) for x in lows) if v is not None), default=None)
-        hi = min((v for v in (self._num(x) for x in highs) if v is not None), default=None)
+        lo, hi = self._tightest(lows, highs)
         if a.is_integer:
             base_lo = 1 if positive else (0 if nonneg else -4)
             lo_i = int(sp.ceiling(lo)) if lo is not None else base_lo
@@ -184,6 +186,12 @@ class Instantiation:
             return num
         return num if self.rng.random() < 0.5 else -num
 
+    def _tightest(self, lows: list[sp.Expr], highs: list[sp.Expr]) -> tuple[Optional[sp.Rational], Optional[sp.Rational]]:
+        """The largest lower and the smallest upper bound that have a value at this point (None: no such bound)."""
+        lo = max((v for v in (self._num(x) for x in lows) if v is not None), default=None)
+        hi = min((v for v in (self._num(x) for x in highs) if v is not None), default=None)
+        return lo, hi
+
     def _num(self, x: sp.Expr) -> Optional[sp.Rational]:
         """A bound's value at this point, drawing the symbols it uses first; None if it has no rational value."""
         x = x.xreplace({k: sp.Integer(v) for k, v in self.ints.items()})
@@ -205,7 +213,7 @@ class Instantiation:
 
     def evaluate(self, e: sp.Expr) -> sp.Expr:
         """Substitute values for every remaining symbol, element and function value; exact where possible."""
-        e = self.expectations(self.densities(self.structural(e)))
+        e = self.laws(self.structural(e))
         e = e.replace(lambda x: isinstance(x, (sp.Derivative, sp.Subs)) and x.has(AppliedUndef),
                       lambda x: derivative_app(x))
         labels = {b.label for b in e.atoms(IndexedBase)}
@@ -242,22 +250,22 @@ class Instantiation:
             for n, v in enumerate(vals, 1):
                 out[_show(base[n])] = str(v)
         seen: set[sp.Basic] = set()
+        laws: set[sp.Basic] = set()
         for e in e_list:
             try:
                 s = self.structural(e)
             except SamplingError:
                 continue
             seen |= s.atoms(Indexed, sp.Symbol, AppliedUndef)
+            laws |= s.atoms(Prob, Expect)
         for a in sorted(self.values, key=sp.default_sort_key):
             if isinstance(a, Prob):
                 continue
             if a in seen or (isinstance(a, AppliedUndef) and a in self.used):
                 out[_show(a)] = str(self.values[a])
-        for e in e_list:  # each probability's and expectation's value at the point (the law drawn for it)
+        for law in sorted(laws, key=sp.default_sort_key):  # each probability's and expectation's value here
             try:
-                probs = self.structural(e).atoms(Prob, Expect)
-                for prob in sorted(probs, key=sp.default_sort_key):
-                    out[str(prob)] = str(self.evaluate(prob))
+                out[str(law)] = str(self.evaluate(law))
             except (SamplingError, ArithmeticError, ValueError):
                 continue
         return out

@@ -285,10 +285,8 @@ def _undetermined(claim: Claim) -> Optional[str]:
             return (f"once its derivative is taken the equation does not contain {claim.var}, so it holds for "
                     f"every {claim.var} and does not determine it")
     for of, wrt in pairs:
-        node = squared(wrt) if squared(wrt) is not None else wrt
         for prob in sorted(of.atoms(Prob), key=str):
-            if not prob.has(node) and not (isinstance(node, Indexed) and any(
-                    x.base == node.base for x in prob.atoms(Indexed))):
+            if not depends(prob, wrt):
                 return (f"{prob} is a probability written without {wrt}; it may still depend on {wrt} (a density's "
                         f"parameters are often left out), so this derivative is not determined (write {wrt} after "
                         "a bar or a semicolon)")

@@ -15,7 +15,7 @@ from lark import Token, Tree
 from sympy.core.symbol import Str
 
 from derivations.kernel.calculus import at
-from derivations.kernel.expectation import UNDECLARED, Expect, str_names
+from derivations.kernel.expectation import UNDECLARED, Expect, str_names, written_names
 from derivations.kernel.probability import Prob, pair, variable, variable_name
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
@@ -24,11 +24,19 @@ from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, decorat
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
 
-__all__ = ["EXPECTATION", "PROBABILITY", "VARIANCE", "Transformer"]
+__all__ = ["EXPECTATION", "KNOWN_FUNCTIONS", "PROBABILITY", "VARIANCE", "Transformer", "law_of"]
 
 PROBABILITY = frozenset({"p", "P", "q", "Pr"})
 EXPECTATION = frozenset({"E", "\\mathbb{E}", "\\mathrm{E}", "\\operatorname{E}"})
 VARIANCE = frozenset({"\\operatorname{Var}", "\\operatorname{Cov}"})
+
+
+def law_of(name: str) -> str:
+    """The law a probability name denotes: p, P and \\Pr are one (mass or density), q is another."""
+    return "q" if name == "q" else "p"
+
+
+KNOWN_FUNCTIONS = VARIANCE | EXPECTATION | frozenset({"\\mathcal{N}", "Gamma"})  # fixed meanings, never defined
 
 
 def _only_as_index(body: sp.Expr, var: sp.Symbol) -> bool:
@@ -156,12 +164,7 @@ class Transformer(AtomReader):
                 self.no_assign(exprs)
                 value = self._expect(self.value(exprs[0]))
                 if nxt.data == "scripted":  # E[X]^2 is (E[X])^2
-                    scripts = rest[0].children[1:]
-                    if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
-                            or self._sample(scripts[0]) is not None:
-                        raise self.error("an expectation may be followed only by a power", rest[0])
-                    self._no_transpose(scripts[0])
-                    value = self._pow(value, self._bound(trees(scripts[0])[0]), scripts[0])
+                    value = self._power_after(value, rest[0], "an expectation")
                 return Val("other", value), 2
             if d is None and nxt is not None and nxt.data in ("paren", "scripted") and val.name not in self.bindings:
                 applied = self._application(val.name, nxt, rest[0], it)
@@ -204,28 +207,34 @@ class Transformer(AtomReader):
             raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", head)
         if name in VARIANCE:
             value = self._variance(name, exprs, seps, head)
-        elif name == "Gamma" and name not in self.kinds.declared and len(exprs) > 1:
-            raise self.error("\\Gamma with several arguments (an incomplete gamma function) is not read", head)
-        elif name == "Gamma" and name not in self.kinds.declared and len(exprs) == 1:
+        elif name in self.kinds.declared:  # declared (or an operator name): an arbitrary function
+            value = self._opaque(name, exprs, seps)
+        elif name == "Gamma":
+            if len(exprs) > 1:
+                raise self.error("\\Gamma with several arguments (an incomplete gamma function) is not read", head)
             self.no_assign(exprs)
-            value = sp.gamma(self.value(exprs[0]))  # \Gamma(x) is the gamma function (rule 14 if Gamma is also plain)
-        elif name == "\\mathcal{N}" and name not in self.kinds.declared:
+            value = sp.gamma(self.value(exprs[0]))  # the gamma function (rule 14 if Gamma is also plain)
+        elif name == "\\mathcal{N}":
             value = self._gaussian(exprs, seps, head)
-        elif name in PROBABILITY and name not in self.kinds.declared:
+        elif name in PROBABILITY:
             value = self._probability(name, grp, head)
-        elif "MID" in seps and name not in self.kinds.declared:
+        elif "MID" in seps:
             raise self.error(f"{name}(... | ...): a conditional bar is read in a probability (p, P, q, \\Pr) or in a "
                              f"declared function ('% functions: {name}')", head)
         else:
             value = self._opaque(name, exprs, seps)
         if nxt.data == "scripted":
-            scripts = post.children[1:]
-            if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
-                    or self._sample(scripts[0]) is not None:
-                raise self.error(f"{name}(...) may be followed only by a power", post)
-            self._no_transpose(scripts[0])
-            value = self._pow(value, self._bound(trees(scripts[0])[0]), scripts[0])
+            value = self._power_after(value, post, f"{name}(...)")
         return value
+
+    def _power_after(self, value: sp.Expr, post: Tree, what: str) -> sp.Expr:
+        """``f(x)^2``, ``E[X]^2``: the power of the value; any other script after the group is refused."""
+        scripts = post.children[1:]
+        if len(scripts) != 1 or not isinstance(scripts[0], Tree) or scripts[0].data != "superscript" \
+                or self._sample(scripts[0]) is not None:
+            raise self.error(f"{what} may be followed only by a power", post)
+        self._no_transpose(scripts[0])
+        return self._pow(value, self._bound(trees(scripts[0])[0]), scripts[0])
 
     def _opaque(self, name: str, exprs: list[Tree], seps: list[str]) -> sp.Expr:
         """A declared (or rule-14) function applied: opaque; a bar or semicolon is part of its name."""
@@ -244,9 +253,9 @@ class Transformer(AtomReader):
             raise self.error(f"the declaration at line {', '.join(map(str, self.broken_decl))} could not be read, so "
                              "which symbols are random or independent is not known here", None)
         rnd = self.random_decl if self.random_decl is not None else frozenset({UNDECLARED})
-        used = {str(a.base.label) for a in body.atoms(sp.Indexed)} | {x.name for x in body.free_symbols}
+        used = written_names(body)
         for prob in body.atoms(Prob):
-            free = {x.name for x in prob.free_symbols}
+            free = written_names(prob)
             if free and (self.random_decl is None or free & rnd):
                 raise self.error("an expectation of a probability whose variables are random: the law of the random "
                                  "variables is not linked to the law p, so this is not read", None)
@@ -261,22 +270,29 @@ class Transformer(AtomReader):
                              "expectation)", None)
         iid = sp.Tuple()
         if self.iid_decl is not None:
-            fam, mean_t, var_t, mean_span, var_span = self.iid_decl
-            saved = self.span
-            try:
-                self.span = mean_span
-                mean = self.value(mean_t)
-                self.span = var_span
-                var = self.value(var_t)
-            finally:
-                self.span = saved
-            moments = {str(a.base.label) for a in (mean + var).atoms(sp.Indexed)} | {
-                x.name for x in (mean + var).free_symbols}
+            fam = self.iid_decl[0]
+            mean, var = self._iid_moments()
+            moments = written_names(mean) | written_names(var)
             if moments & rnd:
                 raise self.error(f"the iid mean and variance of {fam} name random symbols "
                                  f"({', '.join(sorted(moments & rnd))}); they must be constants", None)
             iid = sp.Tuple(Str(fam), mean, var)
         return Expect(body, str_names(sorted(rnd)), str_names(sorted(self.independent_decl)), iid)
+
+    def _iid_moments(self) -> tuple[sp.Expr, sp.Expr]:
+        """The '% iid:' mean and variance, read once per reader under this display's kinds."""
+        if self._iid_read is None:
+            assert self.iid_decl is not None
+            _, mean_t, var_t, mean_span, var_span = self.iid_decl
+            saved = self.span
+            try:
+                self.span = mean_span
+                mean = self.value(mean_t)
+                self.span = var_span
+                self._iid_read = (mean, self.value(var_t))
+            finally:
+                self.span = saved
+        return self._iid_read
 
     def _variance(self, name: str, exprs: list[Tree], seps: list[str], head: Tree) -> sp.Expr:
         """Var(X) = E[(X - E X)^2], Cov(X, Y) = E[(X - E X)(Y - E Y)] (rule 16)."""
@@ -335,8 +351,7 @@ class Transformer(AtomReader):
         if len(both) > 1:  # the probability model does not factor them, so its counterexamples would not be genuine
             raise self.error(f"{name}(...) of the independent {', '.join(both)}: independence is read for "
                              "expectations only, not yet for probabilities", head)
-        law = "q" if name == "q" else "p"
-        return Prob(Str(law), sp.Tuple(*event), sp.Tuple(*given))
+        return Prob(Str(law_of(name)), sp.Tuple(*event), sp.Tuple(*given))
 
     def _no_transpose(self, sup: Tree) -> None:
         """``^T`` and ``^{T}`` are transposes (rule 13), never powers; they are not read yet."""
@@ -592,8 +607,7 @@ class Transformer(AtomReader):
                 out = at(out, dict(zip(dummies, args)))  # the kernel differentiates first, then puts the arguments in
             if out.has(Expect) and args:
                 rnd = self.random_decl
-                names = {x.name for a in args for x in getattr(a, "free_symbols", set())} | {
-                    str(x.base.label) for a in args for x in getattr(a, "atoms", lambda *_: set())(sp.Indexed)}
+                names = set().union(*(written_names(a) for a in args))
                 if names and (rnd is None or names & rnd):
                     raise self.error(f"{d.name} takes an expectation; applied to an argument that may be random, "
                                      "the argument would be averaged with it, so this is not read", node)

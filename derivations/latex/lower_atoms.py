@@ -61,6 +61,7 @@ class AtomReader:
         self.random_decl: Optional[frozenset[str]] = None  # '% random:' names (None: not declared)
         self.independent_decl: frozenset[str] = frozenset()  # '% independent:' names
         self.iid_decl: Optional[tuple] = None  # '% iid:' family, mean and variance trees, their spans
+        self._iid_read: Optional[tuple[sp.Expr, sp.Expr]] = None  # their values, once read
         self.unread_laws: dict[str, int] = {}  # '% law: Y \sim ...' names and lines (laws are not read yet)
         self.solved_names: dict[str, int] = {}  # names solved for, and where (estimators: maybe random)
         self.broken_decl: list[int] = []  # lines of random/independent/iid declarations that were not read

@@ -32,8 +32,8 @@ from derivations.latex.taint import head_name, rough_family_names, rough_heads, 
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, node_span, postfix_name
 from derivations.kernel.calculus import at
-from derivations.kernel.expectation import UNDECLARED, Expect, str_names
-from derivations.latex.lower import EXPECTATION, PROBABILITY, VARIANCE, Transformer
+from derivations.kernel.expectation import UNDECLARED, Expect, str_names, written_names
+from derivations.latex.lower import KNOWN_FUNCTIONS, PROBABILITY, Transformer, law_of
 
 __all__ = ["load_preamble", "load_tex", "read_tex_string"]
 
@@ -201,9 +201,7 @@ def _random_readings(claim: Claim) -> Claim:
     nodes = [x for e in (claim.lhs, claim.rhs) for x in e.atoms(Expect) if UNDECLARED in x.names]
     if not nodes:
         return claim
-    names = sorted({str(a.base.label) for x in nodes for a in x.body.atoms(sp.Indexed)}
-                   | {s.name for x in nodes for s in x.body.free_symbols if isinstance(s, sp.Symbol)
-                      and not any(s == b.label for b in x.body.atoms(sp.IndexedBase))})
+    names = sorted(set().union(*(written_names(x.body) for x in nodes)))
     if len(names) > MAX_AMBIGUOUS:
         return claim  # the kernel says the expectation is not determined
     readings = []
@@ -316,6 +314,7 @@ class _FileReader:
                 tree = None
             self.assumes.append(_Assume(off, span, tree))
         self._read_declarations()
+        self.solved_names: dict[str, int] = {}  # names solved for (estimators) and where: maybe random (rule 16)
         self.seen |= self.declared_funcs  # a declared function is an arbitrary one, never defined by '='
 
     @staticmethod
@@ -390,7 +389,6 @@ class _FileReader:
         self.declaration_lines = decl.lines
         self.random_decl, self.independent_decl, self.iid_decl = decl.random, decl.independent, decl.iid
         self.unread_laws, self.broken_decl = decl.unread_laws, decl.broken
-        self.solved_names: dict[str, int] = {}
 
     def _decide_functions(self, prepared: list[tuple]) -> None:
         """Rule 14 over the whole file: which names are functions, and which are read both ways."""
@@ -447,13 +445,13 @@ class _FileReader:
         if kind != "index" and (name == "pi" or (name == "e" and "e" not in self.declared_letters)):
             return None  # constants (rule 12): e = 2.718 is a claim about Euler's number
         used = _family_names(kids[2]) if kind == "index" else _names(kids[2])  # N_k = sum^N ...: N is not N_k
-        if name in used or (name in PROBABILITY and name != "q" and used & (PROBABILITY - {"q"})):
+        if name in used or (name in PROBABILITY and law_of(name) in {law_of(n) for n in used & PROBABILITY}):
             return None  # p(y | x) = p(x | y) p(y) / p(x): p, P and \Pr are one law, so this is a claim about it
         if name in PROBABILITY and kind == "func":
             return "reused"  # p(x | theta) = ...: a model written as a definition, or a claim; never one alone
         if self.defs.visible(1 << 62).get(name) is not None:
             return None  # a use of a defined name: a claim about it, the definition expanded (rule 7)
-        if name in self.declared_funcs or name in VARIANCE or name in EXPECTATION or name in ("\\mathcal{N}", "Gamma"):
+        if name in self.declared_funcs or name in KNOWN_FUNCTIONS:
             return None  # a declared function is an arbitrary one, Var and N known ones: f(a) = a is a claim
         if condition_before:
             return "after condition"  # v = R solves the condition above, or else is a claim or a definition
