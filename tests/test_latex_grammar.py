@@ -205,7 +205,7 @@ REFUSALS = [
     ("bound-free-index-as-number", r"\sum_i i x_i = 0", "used as a number", 11),
     ("bar-without-partner", r"|a + b = 0", "without its partner", 4),
     ("bars-two-pairings", r"|a|b|c| = 0", "can pair two ways", 4),
-    ("bold-is-a-vector", r"0 = \mathbf{x}", "bold x is a vector", 8),
+    ("vector-times-vector", r"\mathbf{x}\mathbf{y} = 0", "shapes of this product cannot agree", 4),
     ("operator-without-parentheses", r"\operatorname{sgn} a = 0", "takes its argument in parentheses", 4),
     ("greek-look-alike-capital", "\u0391 = 0", "looks like", 4),
     ("derivative-in-inequality", r"\frac{d}{dx} x^2 \leq 2x", "derivative in an inequality", 21),

@@ -110,7 +110,8 @@ def test_preamble_macros_hold_in_the_file(tmp_path: Path, capsys: pytest.Capture
 
 MEMBERSHIP_ERRORS = [
     pytest.param("% assume: n \\in \\mathbb{N}", "read two ways", id="naturals-with-or-without-0"),
-    pytest.param("% assume: v \\in \\mathbb{R}^{d}", "not read yet", id="shape-is-issue-12"),
+    pytest.param("% assume: v \\in \\mathbb{R}^{d + 1}", "a shape is", id="shape-of-a-sum"),
+    pytest.param("% assume: v \\in \\mathbb{Z}^{d}", "a shape is", id="shape-of-integers"),
     pytest.param("% assume: y \\in \\{-1, 1\\}", "consecutive whole numbers", id="set-with-a-gap"),
     pytest.param("% assume: n + 1 \\in \\mathbb{Z}", "only a symbol or an element", id="compound-subject"),
 ]

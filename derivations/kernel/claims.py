@@ -13,6 +13,7 @@ from sympy.printing.latex import LatexPrinter
 
 Expr = sp.Expr
 MIN_TRIALS = 8
+MATRIX_PROPERTIES = ("symmetric", "pd", "psd", "orthogonal", "invertible")
 
 __all__ = [
     "Assumptions",
@@ -237,6 +238,8 @@ class Assumptions:
       symbols holds for every index value (it describes the family).
     - ``cover``: pairs ``(labels, count)``: every value 1..count occurs among
       ``labels[1..n]`` (e.g. every class appears at least once).
+    - ``matrices``: pairs ``(name, property)`` for matrix symbols: ``symmetric``,
+      ``pd`` (positive definite), ``psd``, ``orthogonal``, ``invertible``.
     - ``statements``: the assumptions as a reader would state them.
     """
 
@@ -245,6 +248,12 @@ class Assumptions:
     cover: tuple[tuple[sp.IndexedBase, sp.Symbol, sp.Symbol], ...] = ()
     statements: tuple[str, ...] = ()
     size_range: tuple[int, int] = (1, 4)
+    matrices: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for name, prop in self.matrices:
+            if prop not in MATRIX_PROPERTIES:
+                raise ValueError(f"matrix {name}: unknown property {prop!r} (known: {', '.join(MATRIX_PROPERTIES)})")
 
     def merged(self, other: "Assumptions") -> "Assumptions":
         return Assumptions(
@@ -253,6 +262,7 @@ class Assumptions:
             cover=tuple(dict.fromkeys(self.cover + other.cover)),
             statements=tuple(dict.fromkeys(self.statements + other.statements)),
             size_range=self.size_range,
+            matrices=tuple(dict.fromkeys(self.matrices + other.matrices)),
         )
 
 

@@ -29,6 +29,8 @@ from derivations.kernel.derivation import Derivation, Step
 from derivations.kernel.normalize import Context, atomize, is_positive, normalize
 from derivations.kernel.expectation import UNDECLARED, Expect
 from derivations.kernel.probability import Prob
+from derivations.kernel.matrices import has_matrices
+from derivations.kernel.matrix_check import matrix_evidence, matrix_proof
 from derivations.kernel.numeric import Evidence, claim_exprs, confirm, depends, diff, sample, squared
 from derivations.kernel.report import DerivationReport, StepResult
 from derivations.kernel.worker import run_bounded
@@ -317,11 +319,12 @@ def _job(claim: Claim, a: Assumptions, points: int, seed: int, symbolic_budget: 
     if why:
         return "undetermined", why, Evidence("none")
     proved, reason = False, ""
+    matrices = any(has_matrices(e) for e in claim_exprs(claim))
     if symbolic_budget > 0:
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, symbolic_budget)
         try:
-            proved, reason = _symbolic(claim, a)
+            proved, reason = matrix_proof(claim) if matrices else _symbolic(claim, a)
         except _SymbolicTimeout:
             reason = f"symbolic check: its share of the time budget ({symbolic_budget:g} s) ran out"
         except (RecursionError, MemoryError):
@@ -331,6 +334,9 @@ def _job(claim: Claim, a: Assumptions, points: int, seed: int, symbolic_budget: 
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     deadline = start + budget * 0.95
+    if matrices:
+        return ("proved" if proved else "not proved"), reason, matrix_evidence(claim, a, points, seed, deadline,
+                                                                               confirming=proved)
     if proved:
         return "proved", reason, confirm(claim, a, seed)
     return "not proved", reason, sample(claim, a, points, seed, deadline)

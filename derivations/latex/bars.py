@@ -33,6 +33,7 @@ UNICODE_COMMANDS = {**_GREEK, **_SYMBOLS}
 _BAR_TOKEN = re.compile(r"\\left\s*(?:\\\||\\Vert(?![a-zA-Z])|\||\\vert(?![a-zA-Z]))|\\right\s*(?:\\\||\\Vert(?![a-zA-Z])|"
                         r"\||\\vert(?![a-zA-Z]))|\\[lr][vV]ert(?![a-zA-Z])|\\\||\\Vert(?![a-zA-Z])|\\vert(?![a-zA-Z])"
                         r"|\\[{}]|\\[a-zA-Z]+|\\.|[()\[\]{}|]")
+_SIZED_BAR = re.compile(r"\\(?:left|right)\s*(?:\\\||\\Vert|\||\\vert)")
 _OPEN = {"(": ")", "[": "]", "{": "}", "\\{": "\\}"}
 # What may follow a closing bar when more bars come after it at the same level (else two pairings exist).
 _AFTER_CLOSE = re.compile(r"\s*(?:$|[-+=<>,;)\]}^_&!/]|\\(?:cdot|times|leq?|geq?|neq?|right|rVert|rvert|quad|qquad|"
@@ -91,7 +92,7 @@ def _bars(span: Span) -> Span:
     stack = [_Level("", 0)]
     for m in _BAR_TOKEN.finditer(s):
         tok = m.group()
-        if tok.startswith("\\left") or tok.startswith("\\right"):
+        if _SIZED_BAR.fullmatch(tok):
             norm = "\\|" in tok or "Vert" in tok
             side = "l" if tok.startswith("\\left") else "r"
             edits.append((m.start(), m.end(), f"\\{side}{'V' if norm else 'v'}ert "))

@@ -1,6 +1,6 @@
 """Declaration comment lines, read once per file: what names are (rule 14), which are random (rule 16).
 
-``% functions: f, g``, ``% variables: e``, ``% scalars: w``, ``% random: X, x_i``, ``% independent: X, Y``,
+``% functions: f, g``, ``% variables: e``, ``% scalars: w``, ``% vectors: x``, ``% matrices: A``, ``% random: X, x_i``, ``% independent: X, Y``,
 ``% iid: x_n, mean \\mu, variance \\sigma^2`` and ``% law: Y \\sim ...`` (a law, not read yet). A line that
 cannot be read is reported through ``issue`` with its place; the others still count.
 """
@@ -18,7 +18,8 @@ from derivations.latex.source import Source, Span
 
 __all__ = ["Declarations", "read_declarations"]
 
-_DECLARATION = re.compile(r"^[ \t]*%[ \t]*(functions|variables|scalars)[ \t]*:([^\n]*)$", re.MULTILINE)
+_DECLARATION = re.compile(r"^[ \t]*%[ \t]*(functions|variables|scalars|vectors|matrices)[ \t]*:([^\n]*)$",
+                          re.MULTILINE)
 _RANDOM_DECL = re.compile(r"^[ \t]*%[ \t]*(random|independent)[ \t]*:([^\n]*)$", re.MULTILINE)
 _LAW_DECL = re.compile(r"^[ \t]*%[ \t]*law[ \t]*:[ \t]*(?P<name>[^\n]*?)\s*\\sim[^\n]*$", re.MULTILINE)
 _IID_DECL = re.compile(r"^[ \t]*%[ \t]*iid[ \t]*:([^\n]*)$", re.MULTILINE)
@@ -33,6 +34,8 @@ class Declarations:
 
     functions: frozenset[str] = frozenset()
     letters: frozenset[str] = frozenset()
+    vectors: frozenset[str] = frozenset()  # '% vectors: x, w' (rule 15), as the reader names them
+    matrices: frozenset[str] = frozenset()
     lines: list[str] = field(default_factory=list)
     random: Optional[frozenset[str]] = None  # None: no '% random:' line (every reading is checked)
     independent: frozenset[str] = frozenset()
@@ -57,6 +60,8 @@ def read_declarations(src: Source, report: Callable[[int, ReadError], None],
 
     funcs: set[str] = set()
     letters: set[str] = set()
+    vectors: set[str] = set()
+    matrices: set[str] = set()
     lines: list[str] = []
     for m in _DECLARATION.finditer(src.text):
         names = {n.strip().lstrip("\\") for n in m.group(2).split(",") if n.strip()}
@@ -66,6 +71,10 @@ def read_declarations(src: Source, report: Callable[[int, ReadError], None],
         if m.group(1) == "scalars":
             # a bold letter declared a scalar is a number of its own (rule 15)
             names = {_bold_name(n) for n in names}
+        if m.group(1) in ("vectors", "matrices"):
+            (vectors if m.group(1) == "vectors" else matrices).update(_bold_name(n) if _BOLD_DECL.match(n) else n
+                                                                      for n in names)
+            continue
         (funcs if m.group(1) == "functions" else letters).update(names)
     random: Optional[frozenset[str]] = None
     independent: frozenset[str] = frozenset()
@@ -118,5 +127,8 @@ def read_declarations(src: Source, report: Callable[[int, ReadError], None],
         random = (random or frozenset()) | {fam.group(1)}
     if independent - (random or frozenset()):
         random = (random or frozenset()) | independent
-    return Declarations(frozenset(funcs), frozenset(letters), lines, random, independent, iid, unread_laws,
+    for name in sorted(vectors & matrices):
+        issue(0, ReadError(f"{name} is declared both a vector and a matrix", 0))
+    return Declarations(frozenset(funcs), frozenset(letters), frozenset(vectors - matrices),
+                        frozenset(matrices - vectors), lines, random, independent, iid, unread_laws,
                         sorted(set(broken)))

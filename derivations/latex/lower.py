@@ -8,6 +8,7 @@ parenthesised superscripts sample indices, other superscripts powers. Nothing is
 """
 from __future__ import annotations
 
+import re
 from typing import Optional, Union
 
 import sympy as sp
@@ -20,6 +21,7 @@ from derivations.kernel.probability import Prob, pair, variable, variable_name
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
 from derivations.latex.lower_atoms import AtomReader
+from derivations.latex.lower_matrix import MatrixOps, is_matrix
 from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, decorated_scripts, postfix_name, bold_letter, differentiate, is_num,
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
@@ -29,6 +31,7 @@ __all__ = ["EXPECTATION", "KNOWN_FUNCTIONS", "PROBABILITY", "VARIANCE", "Transfo
 PROBABILITY = frozenset({"p", "P", "q", "Pr"})
 EXPECTATION = frozenset({"E", "\\mathbb{E}", "\\mathrm{E}", "\\operatorname{E}"})
 VARIANCE = frozenset({"\\operatorname{Var}", "\\operatorname{Cov}"})
+TRACE = frozenset({"\\operatorname{tr}", "\\operatorname{Tr}", "\\operatorname{trace}"})
 
 
 def law_of(name: str) -> str:
@@ -47,7 +50,7 @@ def _only_as_index(body: sp.Expr, var: sp.Symbol) -> bool:
     return var not in stripped.free_symbols
 
 
-class Transformer(AtomReader):
+class Transformer(AtomReader, MatrixOps):
     """Reads trees of one display under decided ``Kinds``; also records ``Usage`` for the first pass."""
 
     # ------------------------------------------------------------ expressions
@@ -66,6 +69,8 @@ class Transformer(AtomReader):
             parts.append(-v if op.children[0].type == "MINUS" else v)
         if all(is_num(p) for p in parts):
             return sp.Add(*parts, evaluate=False)
+        if any(is_matrix(p) for p in parts):
+            return self.msum(parts, t)
         return sp.Add(*parts)
 
     def value(self, t: Tree) -> sp.Expr:
@@ -128,6 +133,9 @@ class Transformer(AtomReader):
         if all(is_num(x) for x in top + den):
             out = sp.Mul(*top, evaluate=False) if len(top) > 1 else top[0]
             return sp.Mul(out, sp.Pow(sp.Mul(*den), -1, evaluate=False), evaluate=False) if den else out
+        if any(is_matrix(x) for x in top + den):
+            out = self.product(top, items[0])
+            return self.divided(out, den, items[0]) if den else out
         out = sp.Mul(*top)
         return out / sp.Mul(*den) if den else out
 
@@ -166,6 +174,8 @@ class Transformer(AtomReader):
                 if nxt.data == "scripted":  # E[X]^2 is (E[X])^2
                     value = self._power_after(value, rest[0], "an expectation")
                 return Val("other", value), 2
+            if d is None and val.name in TRACE and nxt is not None and nxt.data == "paren":
+                return Val("other", self.trace(self._group_value(nxt), it)), 2
             if d is None and nxt is not None and nxt.data in ("paren", "scripted") and val.name not in self.bindings:
                 applied = self._application(val.name, nxt, rest[0], it)
                 if applied is not None:
@@ -193,7 +203,7 @@ class Transformer(AtomReader):
         """``name(args)`` with no definition: an application (several arguments, a declared function, or the
         function reading of rule 14), or None for the product reading ``name`` times ``(arg)``."""
         grp = post.children[0] if nxt.data == "scripted" else nxt
-        if grp.data != "paren":
+        if grp.data != "paren" or self.kinds.matrix_kind(name) or name in self.kinds.identity:
             return None
         exprs = trees(grp)
         seps = [t.type for t in tokens(grp)]
@@ -354,7 +364,25 @@ class Transformer(AtomReader):
         return Prob(Str(law_of(name)), sp.Tuple(*event), sp.Tuple(*given))
 
     def _no_transpose(self, sup: Tree) -> None:
-        """``^T`` and ``^{T}`` are transposes (rule 13), never powers; they are not read yet."""
+        """After a function value or an expectation a transpose is not read."""
+        if self._transposes(sup):
+            raise self.error("a transpose of a function value or expectation is not read", sup)
+
+    def _flip(self, val: sp.Expr, name: Optional[str], node: Tree) -> sp.Expr:
+        """``X^T``: the transpose; in the first reading only the name is noted (it makes X a matrix)."""
+        if name is not None:
+            self.usage.transposed.add(name)
+        if self.collecting and not is_matrix(val):
+            return val
+        return self.transpose(val, node)
+
+    @staticmethod
+    def _norm_which(sub: Tree) -> str:
+        inner = trees(trees(sub)[0])
+        return str(inner[0].children[0]) if inner and inner[0].data == "simple" else ""
+
+    def _transposes(self, sup: Tree) -> bool:
+        """``^T``, ``^{T}``, ``^\\top``, ``^{\\intercal}``, ``^{\\mathsf{T}}``: transposes (rule 13), never powers."""
         b = trees(sup)[0]
         inner = b.children[0] if b.children else None
         letter = None
@@ -367,9 +395,21 @@ class Transformer(AtomReader):
                 if it.data == "postfix" and len(it.children) == 1 and isinstance(it.children[0], Tree) \
                         and it.children[0].data == "letter":
                     letter = str(it.children[0].children[0])
-        if letter == "T":
-            raise self.error("a transpose (^T) is not read yet: vectors and matrices are not supported in this "
-                             "version", sup)
+        if isinstance(inner, Tree) and inner.data == "simple" and isinstance(inner.children[0], Token) and \
+                inner.children[0].type == "TOP":
+            return True
+        if isinstance(inner, Tree) and inner.data == "expr":
+            kids = trees(inner)
+            if len(kids) == 1 and kids[0].data == "term" and len(kids[0].children) == 1:
+                it = kids[0].children[0]
+                if it.data == "postfix" and len(it.children) == 1 and isinstance(it.children[0], Tree):
+                    a = it.children[0]
+                    if a.data == "top":
+                        return True
+                    if a.data == "font" and re.fullmatch(r"\\(mathsf|mathrm|text|mathit)\s*\{\s*T\s*\}",
+                                                          str(a.children[0])):
+                        return True
+        return letter == "T"
 
     def _applied_power(self, d: Definition, post: Tree, head: Tree) -> sp.Expr:
         """``f(x)^2`` for a defined function f: the power of the value, (f(x))^2."""
@@ -413,6 +453,11 @@ class Transformer(AtomReader):
                                  f"\\{kind}(...) with parentheses around what it applies to", it)
             arg = self.materialize(self._fold(rest))
             used = len(rest) + 1
+        if kind == "det":
+            if base_t:
+                raise self.error("\\det takes no subscript", it)
+            return Val("other", self.det(arg, it)), used
+        arg = self.number(arg, f"\\{kind}", it)
         if kind == "exp":
             if base_t:
                 raise self.error("\\exp takes no subscript", it)
@@ -537,15 +582,20 @@ class Transformer(AtomReader):
 
     # ------------------------------------------------------------ names, families, definitions
     def _not_vector(self, name: str, node: Union[Tree, Token]) -> None:
-        letter = bold_letter(name)
-        if letter is not None and name not in self.kinds.letters:
-            raise self.error(f"bold {letter} is a vector or matrix (rule 15), which this version does not read; "
-                             f"declare '% scalars: {letter}' if it is a number", node)
+        kind = self.kinds.matrix_kind(name)
+        if kind is not None or name in self.kinds.identity:
+            raise self.error(f"an element of the {kind or 'identity matrix'} {name} (x_i, A_{{ij}}) is not read yet; "
+                             "write the whole vector or matrix", node)
 
     def _bare(self, name: str, node: Union[Tree, Token]) -> sp.Expr:
         if name in self.bindings:
             return self.bindings[name]
-        self._not_vector(name, node)
+        if name in self.kinds.identity and name not in self.defs:
+            return self.identity(node)
+        kind = self.kinds.matrix_kind(name)
+        if kind is not None and name not in self.defs:
+            self.usage.bare.add(name)
+            return self.matrix_symbol(name, kind == "vector")
         if name == "e" and "e" not in self.kinds.letters:
             if self.mode in ("index", "upper"):
                 raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
@@ -572,6 +622,12 @@ class Transformer(AtomReader):
         return sym
 
     def _element(self, name: str, indices: list[sp.Expr], node: Tree) -> sp.Expr:
+        if name in self.kinds.identity and len(indices) == 1 and name not in self.defs:
+            size = indices[0]
+            if not (size.is_Integer and size > 0 or isinstance(size, sp.Symbol)):
+                raise self.error(f"the size of the identity {name}_n must be a number or a letter", node)
+            return self.identity(node, sp.Symbol(size.name, integer=True, positive=True)
+                                 if isinstance(size, sp.Symbol) else size)
         self._not_vector(name, node)
         if name == "e" and "e" not in self.kinds.letters:
             raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
@@ -630,8 +686,9 @@ class Transformer(AtomReader):
             raise self.error("double subscript or superscript", t)
         sub = subs[0] if subs else None
         sup = sups[0] if sups else None
-        if sup is not None:
-            self._no_transpose(sup)
+        flip = sup is not None and self._transposes(sup)
+        if flip:
+            sup = None
         name = postfix_name(t)
         fdef = self.defs.get(name) if name is not None and name not in self.bindings else None
         if sup is not None and fdef is not None and fdef.kind == "func":
@@ -648,12 +705,14 @@ class Transformer(AtomReader):
                 if sample is not None or sub is not None:
                     idx = ([sample] if sample is not None else []) + (self._indices(sub) if sub else [])
                     val = self._element(name, idx, t)
-                elif not bang and sup is None:
+                elif not bang and sup is None and not flip:
                     return Val("name", name=name)
                 else:
                     val = self._bare(name, atom)
                 if sup is not None and sample is None:
                     val = self._pow(val, self._bound(trees(sup)[0]), sup)
+                if flip:
+                    val = self._flip(val, name, t)
             kind = "other"
         else:
             if sub is not None and atom.data == "norm" and self._norm_index(sub):
@@ -661,6 +720,8 @@ class Transformer(AtomReader):
                 scripts = [s for s in scripts if s.data != "subscript"]
             if sub is not None:
                 raise self.error("a subscript on something that is not a letter", sub)
+            if atom.data == "norm":
+                self.norm_index = self._norm_which(subs[0]) if subs else ""
             inner = self._atom(atom)
             if not scripts and not bang:
                 return inner
@@ -674,6 +735,8 @@ class Transformer(AtomReader):
                 if sample is not None:
                     raise self.error("a sample superscript (m) needs a letter before it", sup)
                 val = self._pow(base, self._bound(trees(sup)[0]), sup)
+            if flip:
+                val = self._flip(val, None, t)
             kind = "grouppow" if inner.kind == "group" else "other"
         if bang:
             if val.is_Integer and int(val) > caps.MAX_FACTORIAL:
@@ -750,6 +813,10 @@ class Transformer(AtomReader):
         return [self.value(e)]
 
     def _pow(self, base: sp.Expr, exp: sp.Expr, node: Tree) -> sp.Expr:
+        if is_matrix(exp):
+            raise self.error("a matrix as an exponent", node)
+        if is_matrix(base):
+            return self.mpower(base, exp, node)
         problem = caps.check_power(base, exp)
         if problem:
             raise self.error(problem, node)

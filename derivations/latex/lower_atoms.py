@@ -13,7 +13,9 @@ from lark import Token, Tree
 
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
-from derivations.latex.lower_nodes import GROUPS, DerivSide, Val, is_num, is_variable, node_span, tokens, trees
+from derivations.latex.lower_nodes import (GROUPS, DerivSide, Val, is_num, is_variable, node_span, postfix_name,
+                                          tokens, trees)
+from derivations.latex.shapes import ShapeStore
 from derivations.latex.source import Span
 from derivations.latex.resolve import Definition, Kinds, Usage
 from derivations.latex.taint import head_name
@@ -51,6 +53,8 @@ class AtomReader:
         self.collecting = collecting
         self.usage = usage if usage is not None else Usage()
         self.bindings: dict[str, sp.Expr] = {}
+        self.shapes = ShapeStore()  # the display's shapes (rule 15); the pipeline shares one per display
+        self.norm_index = ""  # the subscript of the norm being read (\|x\|_2, \|A\|_F)
         self.limits: dict[str, tuple[sp.Expr, sp.Expr]] = {}
         self.mode = "normal"
         self.def_depth = 0
@@ -164,7 +168,15 @@ class AtomReader:
             return Val("other", 1 - delta if rel.type == "NEQ" else delta)
         if kind in ("abs", "norm"):
             # a plain letter is a scalar (rule 15), and the norm of a scalar is its absolute value
-            return Val("other", sp.Abs(self.value(trees(atom)[0])))
+            v = self.value(trees(atom)[0])
+            if isinstance(v, sp.MatrixExpr):
+                which, self.norm_index = self.norm_index, ""
+                if kind == "norm":
+                    return Val("other", self.norm(v, which, atom))  # type: ignore[attr-defined]
+                if self.shape_of(v) == (1, 1):  # type: ignore[attr-defined]
+                    return Val("other", sp.Abs(self.number(v, "|.|", atom)))  # type: ignore[attr-defined]
+                return Val("other", self.det(v, atom))  # type: ignore[attr-defined]
+            return Val("other", sp.Abs(v))
         if kind == "binom":
             n, k = (self._bound(a) for a in trees(atom))
             if (n.is_Integer and abs(int(n)) > caps.MAX_FACTORIAL) or (k.is_Integer and abs(int(k)) > caps.MAX_FACTORIAL):
@@ -306,8 +318,10 @@ class AtomReader:
             for a, cmp_t, b, node in zip(exprs, parts[1::2], exprs[1:], parts[2::2]):
                 tok = cmp_t.children[0]
                 op = str(tok).lstrip("\\")
-                if tok.type == "EQ":
-                    raise self.error("'=' is not an assumption; define a name with := instead", tok)
+                if tok.type in ("EQ", "SUCC") or isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):
+                    if not self.collecting:
+                        self._matrix_property(a, tok, b, node)
+                    continue
                 if tok.type == "NEQ":  # a \\neq b holds where a - b \\neq 0
                     rels.append(sp.Ne(a, b, evaluate=False) if a == 0 or b == 0 else sp.Ne(a - b, 0, evaluate=False))
                     continue
@@ -322,10 +336,85 @@ class AtomReader:
             out.append((rels, chain))
         return out
 
+    def _matrix_property(self, a: sp.Expr, tok: Token, b: sp.Expr, node: Tree) -> None:
+        """``\\Sigma \\succ 0``, ``A = A^T``, ``Q^T Q = I``, ``\\det A \\neq 0``: what a matrix is (rule 15)."""
+        m = a.args[0] if isinstance(a, sp.Determinant) else a
+        if isinstance(m, sp.MatrixSymbol) and m.rows == m.cols or not isinstance(m, sp.MatrixExpr):
+            pass
+        name = str(m.name) if isinstance(m, sp.MatrixSymbol) else ""
+        prop = ""
+        if tok.type == "SUCC" and name and b == 0:
+            prop = "pd" if str(tok).rstrip().endswith("succ") else "psd"
+        elif tok.type == "EQ" and name and b == sp.Transpose(m):
+            prop = "symmetric"
+        elif tok.type == "EQ" and isinstance(a, sp.MatMul) and len(a.args) == 2 and isinstance(b, sp.Identity) \
+                and isinstance(a.args[1], sp.MatrixSymbol) and a.args[0] == sp.Transpose(a.args[1]):
+            name, prop = str(a.args[1].name), "orthogonal"
+        elif tok.type == "NEQ" and isinstance(a, sp.Determinant) and name and b == 0:
+            prop = "invertible"
+        if not prop:
+            if tok.type == "EQ":
+                raise self.error("'=' is not an assumption (except A = A^T and Q^T Q = I of a matrix); define a "
+                                 "name with := instead", tok)
+            raise self.error("of a matrix only these are read: \\Sigma \\succ 0, \\Sigma \\succeq 0, A = A^T, "
+                             "Q^T Q = I and \\det A \\neq 0", node)
+        rows, cols = m.shape if name == str(getattr(m, "name", "")) else a.args[1].shape
+        if not self.shapes.unify(rows, cols):  # type: ignore[attr-defined]
+            raise self.error(f"{name} is said to be {prop} but is {rows} x {cols}, not square", node)
+        self.usage.matrix_props.add((name, prop))
+
+    def _shape(self, subjects: list[Tree], bound: Tree) -> None:
+        """``x \\in \\mathbb{R}^{n}`` (a vector), ``X \\in \\mathbb{R}^{n \\times d}`` (a matrix): sizes n, d."""
+        names = []
+        for node in subjects:
+            kids = trees(node)
+            items = kids[0].children if len(kids) == 1 and kids[0].data == "term" else []
+            name = postfix_name(items[0]) if len(items) == 1 and items[0].data == "postfix" \
+                and len(items[0].children) == 1 else None
+            if name is None:
+                raise self.error("only a letter can be given a shape \\mathbb{R}^{..}", node)
+            names.append(name)
+        inner = trees(bound)
+        if inner and inner[0].data == "simple":
+            parts = [inner[0]]
+        else:
+            term = trees(inner[0])[0] if inner and len(trees(inner[0])) == 1 else None
+            items = term.children if term is not None and term.data == "term" else []
+            if len(items) == 3 and items[1].data == "mulop" and str(items[1].children[0]).strip() == "\\times":
+                parts = [items[0], items[2]]
+            elif len(items) == 1:
+                parts = [items[0]]
+            else:
+                raise self.error("a shape is \\mathbb{R}^{n} or \\mathbb{R}^{n \\times m}, with n and m numbers or "
+                                 "letters", bound)
+        dims: list[sp.Expr] = []
+        for p in parts:
+            tok = p.children[0] if p.data == "simple" else (
+                p.children[0].children[0] if p.data == "postfix" and len(p.children) == 1
+                and isinstance(p.children[0], Tree) and p.children[0].data in ("letter", "greek", "number") else None)
+            if tok is None:
+                raise self.error("a dimension is a whole number or a letter", p)
+            text = str(tok).lstrip("\\")
+            if text.isdigit():
+                if not 1 <= int(text) <= 64:
+                    raise self.error("a dimension from 1 to 64", p)
+                dims.append(sp.Integer(int(text)))
+            else:
+                dims.append(sp.Symbol(text, integer=True, positive=True))
+                self.usage.upper.add(text)
+        shape = (dims[0], dims[1] if len(dims) > 1 else sp.S.One)
+        for name in names:
+            self.usage.shapes[name] = shape
+
     def _membership(self, t: Tree) -> list[sp.Basic]:
         """``x, y \\in S``: whole numbers for \\mathbb{Z} and ``\\{a, \\dots, b\\}``, bounds for the latter."""
         first, numset = trees(t)
         subjects = trees(first) if first.data == "subjects" else [first]
+        if numset.data == "named_set" and len(numset.children) > 1:
+            if str(numset.children[0]).rstrip("} ")[-1] != "R":
+                raise self.error("a shape is written \\mathbb{R}^{n} or \\mathbb{R}^{n \\times m}", numset)
+            self._shape(subjects, trees(numset)[0])
+            return []
         values = [self.value(p) for p in subjects]
         for v, node in zip(values, subjects):
             if not isinstance(v, (sp.Symbol, sp.Indexed)):

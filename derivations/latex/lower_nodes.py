@@ -14,6 +14,7 @@ import sympy as sp
 from lark import Token, Tree
 
 from derivations.kernel.calculus import Diff
+from derivations.kernel.matrices import Grad, Scalar
 
 __all__ = ["DECOR_SUFFIX", "GROUPS", "DerivSide", "Side", "Val", "atom_name", "decorated_scripts", "label_of", "postfix_name", "bold_letter", "differentiate", "is_num", "is_operator",
            "is_variable", "primed", "node_span", "tokens", "trees"]
@@ -48,6 +49,8 @@ class Val:
 
 def is_variable(v: sp.Basic) -> bool:
     """A symbol, a family element, or a squared one (the variance as the variable)."""
+    if isinstance(v, sp.MatrixSymbol):
+        return True
     if isinstance(v, sp.Pow) and v.exp == 2:
         v = v.base
     return isinstance(v, (sp.Symbol, sp.Indexed))
@@ -65,6 +68,16 @@ def differentiate(of: sp.Expr, wrt: sp.Expr, order: int = 1) -> sp.Expr:
     """The derivative as a kernel node: the kernel takes it (the reader never differentiates)."""
     if order < 1:
         return of
+    if isinstance(wrt, sp.MatrixSymbol):
+        if order != 1:
+            raise ValueError("a second derivative by a vector or matrix is not read")
+        if isinstance(of, sp.MatrixExpr):
+            if of.shape != (1, 1):
+                raise ValueError(f"only a number has a gradient here, not a {of.shape[0]} x {of.shape[1]} matrix")
+            of = Scalar(of)
+        return Grad(of, wrt)
+    if isinstance(of, sp.MatrixExpr):
+        raise ValueError("a derivative of a matrix by a number is not read")
     return Diff(of, wrt, order)
 
 

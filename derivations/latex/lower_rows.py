@@ -237,7 +237,7 @@ class ChainBuilder:
         if not is_variable(v):
             return False
         var = _unhat(v, self.condition)
-        mentioned = [q for q in self.condition if _mentions(q.lhs - q.rhs, var)]
+        mentioned = [q for q in self.condition if _mentions(sp.Tuple(q.lhs, q.rhs), var)]
         if not mentioned:
             return False
         for q in mentioned:
@@ -376,10 +376,10 @@ class ChainBuilder:
         if not self.premises:
             return
         var = _unhat(v, self.premises)
-        if any(_mentions(q.lhs - q.rhs, var) for q in self.premises):
+        if any(_mentions(sp.Tuple(q.lhs, q.rhs), var) for q in self.premises):
             self.solutions[v] = value
         for q in self.premises:
-            if _mentions(q.lhs - q.rhs, var):
+            if _mentions(sp.Tuple(q.lhs, q.rhs), var):
                 self.emit(Solves(var, value, q.lhs, q.rhs), q.by, q.offset)
             else:
                 self.unreadable(ReadError(f"nothing to solve: the equation before this implication does not "

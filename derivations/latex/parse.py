@@ -15,6 +15,7 @@ from derivations.latex.source import Span, char_problem
 __all__ = ["KNOWN_COMMANDS", "parse_assume", "parse_row"]
 
 KNOWN_COMMANDS = frozenset(re.findall(r"[a-zA-Z]+", """
+top intercal det succ succeq
 alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho varrho
 sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi
 Omega Pi pi ell Pr mathcal hat bar tilde widehat widetilde overline sum prod log ln exp frac dfrac tfrac
@@ -25,7 +26,6 @@ biggl biggr Biggl Biggr bigm Bigm mid
 lvert rvert lVert rVert binom dbinom tbinom max min iff mathit mathsf mathtt bm boldsymbol vec mathbfit
 scriptstyle displaylimits in dots ldots cdots dotsc approx simeq propto sim thickapprox approxeq
 """))
-_TRANSPOSE = re.compile(r"\^\s*\{?\s*(\\top|\\intercal|\\(mathsf|text|mathrm)\s*\{\s*T\s*\})")
 _TOKEN_NAMES = {
     "EQ": "'='", "DEFINE": "':='", "ARROW": "an implication arrow", "CMP": "an inequality", "NEQ": "'\\neq'",
     "$END": "the end of the row", "IN": "'\\in' (set membership is read in '% assume:' lines only)", "DOTS": "'\\dots'", "COMMA": "','", "RBRACE": "'}'", "RPAR": "')'", "RSQB": "']'",
@@ -53,13 +53,9 @@ def _precheck(span: Span) -> None:
     if depth > caps.MAX_DEPTH:
         raise ReadError(f"expression nested too deeply ({depth} levels; limit {caps.MAX_DEPTH})",
                         span.offset(where), s[max(0, where - 10): where + 10])
-    t = _TRANSPOSE.search(s)
-    if t:
-        raise ReadError("a transpose (^T) is not read yet: vectors and matrices are not supported in this version",
-                        span.offset(t.start()), t.group())
     for m in re.finditer(r"\\([a-zA-Z]+)", s):
         name = m.group(1)
-        if name == "text" and re.match(r"\\text\s*\{\s*(Var|Cov)\s*\}", s[m.start():]):
+        if name == "text" and re.match(r"\\text\s*\{\s*(Var|Cov|T)\s*\}", s[m.start():]):
             continue  # \text{Var}(X): the variance (rule 16)
         if name not in KNOWN_COMMANDS:
             what = "text is not read inside mathematics (put a justification after &&)" if name in (

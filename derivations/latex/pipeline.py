@@ -17,7 +17,7 @@ import sympy as sp
 from lark import Token, Tree
 
 from derivations.kernel.assume import covers
-from derivations.kernel.claims import Assumptions, Claim, Compare, Equal, Noted, Readings, Unreadable
+from derivations.kernel.claims import Assumptions, Claim, Compare, DerivativeOf, Equal, Noted, Readings, Solves, Unreadable
 from derivations.kernel.derivation import Derivation
 from derivations.kernel.errors import InputError
 from derivations.latex import caps
@@ -29,6 +29,7 @@ from derivations.latex.macros import Macro
 from derivations.latex.source import Env, Row, Source, Span, expand_macros, macro_table, read_preamble, read_source
 from derivations.latex.lower_rows import ChainBuilder, Elem, noted_kind
 from derivations.latex.taint import head_name, rough_family_names, rough_heads, rough_names
+from derivations.latex.shapes import ShapeStore
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, node_span, postfix_name
 from derivations.kernel.calculus import at
@@ -294,6 +295,8 @@ class _FileReader:
         self.ambiguous: frozenset[str] = frozenset()
         self.declared: frozenset[str] = frozenset()
         self.index_sets: dict[str, str] = {}
+        self.declared_shapes: dict[str, tuple[sp.Expr, sp.Expr]] = {}  # the display's `\\in \\mathbb{R}^{..}`
+        self.shapes = ShapeStore()
         self.bad_assumes: dict[int, int] = {}  # offset -> line of each '% assume:' line that could not be parsed
         self.blocked = ""  # why the current display's claims cannot be checked
         self.tainted: dict[str, tuple[int, int]] = {}  # name -> (offset, line) of the row that may define it
@@ -386,6 +389,7 @@ class _FileReader:
         """The file's declaration lines, read once (see ``declarations``); problems are the file's issues."""
         decl = read_declarations(self.src, self._issue_once, self._line)
         self.declared_funcs, self.declared_letters = decl.functions, decl.letters
+        self.declared_vectors, self.declared_matrices = decl.vectors, decl.matrices
         self.declaration_lines = decl.lines
         self.random_decl, self.independent_decl, self.iid_decl = decl.random, decl.independent, decl.iid
         self.unread_laws, self.broken_decl = decl.unread_laws, decl.broken
@@ -527,6 +531,8 @@ class _FileReader:
                usage: Optional[Usage] = None, reading: frozenset[str] = frozenset()) -> list[Elem]:
         assert pr.tree is not None and pr.span is not None
         t = Transformer(pr.span, kinds, pr.visible, ranges, collecting, usage)
+        if not collecting:
+            t.shapes = self.shapes
         t.reading = reading
         t.index_sets = self.index_sets
         t.random_decl, t.independent_decl, t.iid_decl = self.random_decl, self.independent_decl, self.iid_decl
@@ -612,7 +618,8 @@ class _FileReader:
                     bad.add(self._line(c.failure[0]))
                 continue
             if usage is not None and (not relevant or c.names & reach):
-                for name in ("index", "upper", "label", "family", "bare", "integer"):
+                for name in ("index", "upper", "label", "family", "bare", "integer", "transposed", "shapes",
+                             "matrix_props"):
                     getattr(usage, name).update(getattr(c.usage, name))
             keep = c.rels if collecting or set().union(*(_subjects(r) for r in c.rels)) & reach else []
             relations.extend(keep)
@@ -648,7 +655,10 @@ class _FileReader:
                 used |= _subjects(r)
         kinds = dataclasses.replace(decide_kinds(u_rows, u_assume, rels1, used), functions=self.functions,
                                     letters=self.letters, declared=self.declared)
-        relations, statements, unread = self._relations(active, kinds, False, u_rows.names())
+        kinds = self._matrix_kinds(kinds, u_rows, u_assume)
+        said = Usage()
+        relations, statements, unread = self._relations(active, kinds, False, u_rows.names(), said)
+        self.declared_shapes = dict(u_assume.shapes)
         bad = sorted({line for off, line in self.bad_assumes.items() if off < env.offset} | unread)
         self.blocked = (f"the assumption at line {', '.join(map(str, bad))} could not be read (see above); a "
                         "step checked without it could be refuted outside what was assumed") if bad else ""
@@ -656,7 +666,8 @@ class _FileReader:
         sizes = tuple(kinds.symbol(n) for n in sorted(kinds.size))
         d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
                                     cover=tuple(dict.fromkeys(covers(relations, ranges))),
-                                    statements=tuple(dict.fromkeys(statements)))
+                                    statements=tuple(dict.fromkeys(statements)),
+                                    matrices=tuple(sorted(said.matrix_props)))
         d.declared.extend(self.declaration_lines)
         d.added.extend(f"{n} takes whole-number values (compared with an index in an indicator)"
                        for n in sorted(kinds.label))
@@ -692,6 +703,53 @@ class _FileReader:
             self._emit(d, Readings(tuple(zip(labels, [claims[index[sub]] for sub in mine])), settle), by, off, rows)
         return d
 
+    def _matrix_kinds(self, kinds: Kinds, u_rows: Usage, u_assume: Usage) -> Kinds:
+        """Rule 15: declared, shaped and bold names; a transposed letter is a matrix (lowercase: a vector);
+        I is the identity where the display has vectors or matrices and I is not declared otherwise."""
+        shaped = u_assume.shapes
+        vectors = set(self.declared_vectors) | {n for n, (_, c) in shaped.items() if c == 1}
+        matrices = set(self.declared_matrices) | {n for n, (_, c) in shaped.items() if c != 1}
+        transposed = (u_rows.transposed | u_assume.transposed) - set(self.letters) - vectors - matrices
+        for n in transposed:
+            if kinds.matrix_kind(n) is None and n not in ("I", "\\mathbf{I}"):
+                (matrices if n[:1].isupper() else vectors).add(n)
+        used = u_rows.names() | u_rows.transposed
+        any_matrix = bool(vectors | matrices) or any(n.startswith("\\mathbf{") and n not in self.letters for n in used)
+        identity = {n for n in ("I", "\\mathbf{I}") if any_matrix and n in used and n not in self.letters
+                    and n not in vectors | matrices | set(self.declared_funcs)}
+        return dataclasses.replace(kinds, vectors=frozenset(vectors), matrices=frozenset(matrices - identity),
+                                   identity=frozenset(identity))
+
+    def _shaped(self, claim: Claim, offset: int) -> Claim:
+        """The claim with the display's shapes put in; sides whose shapes cannot agree are an error."""
+        if isinstance(claim, Readings):
+            return dataclasses.replace(claim, readings=tuple((n, self._shaped(c, offset)) for n, c in claim.readings))
+        if not dataclasses.is_dataclass(claim) or isinstance(claim, (Unreadable, Noted)):
+            return claim
+        store = self.shapes
+        pairs = [("lhs", "rhs")] if isinstance(claim, (Equal, Compare, Solves)) else [("result", None)]
+        if isinstance(claim, Solves):
+            pairs.append(("var", "value"))
+        for a_name, b_name in pairs:
+            a = getattr(claim, a_name)
+            b = getattr(claim, b_name) if b_name else None
+            if isinstance(claim, DerivativeOf):
+                a, b = claim.result, claim.wrt if isinstance(claim.wrt, sp.MatrixSymbol) else None
+            if isinstance(a, sp.MatrixExpr) and isinstance(b, sp.MatrixExpr):
+                (ra, ca), (rb, cb) = store.resolve(a).shape, store.resolve(b).shape
+                if not (store.unify(ra, rb) and store.unify(ca, cb)):
+                    return Unreadable(f"{self.src.place(offset)}: the sides have shapes {ra} x {ca} and {rb} x {cb}, "
+                                      "which cannot agree")
+            elif isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):
+                m, other = (a, b) if isinstance(a, sp.MatrixExpr) else (b, a)
+                shape = store.resolve(m).shape
+                if other is not None and other != 0 and tuple(shape) != (1, 1):
+                    return Unreadable(f"{self.src.place(offset)}: a {shape[0]} x {shape[1]} matrix and a number "
+                                      "are compared")
+        fields = [f.name for f in dataclasses.fields(claim)]
+        return dataclasses.replace(claim, **{f: store.resolve(getattr(claim, f)) for f in fields
+                                             if isinstance(getattr(claim, f), sp.Basic)})
+
     def _emit(self, d: Derivation, claim: Claim, by: str, offset: int, rows: list[_ParsedRow]) -> None:
         if self.steps >= caps.MAX_STEPS:
             if not self.capped:
@@ -714,7 +772,7 @@ class _FileReader:
         reused = {pr.maybe_definition for pr in rows if pr.maybe_definition is not None}
 
         def emit(claim: Claim, by: str, offset: int) -> None:
-            claim = _random_readings(claim)
+            claim = self._shaped(_random_readings(claim), offset)
             solved = {v: r for v, r in builder.solutions.items() if isinstance(claim, (Equal, Compare))
                       and (claim.lhs.has(v) or claim.rhs.has(v))}
             if solved:  # q + 1 = 4 after 2q - 6 = 0 => q = 3: q free, or q the solution
@@ -734,6 +792,7 @@ class _FileReader:
             emit(Unreadable(self._message(e), e.text), by, off)
 
         builder = ChainBuilder(emit, unreadable)
+        self.shapes = ShapeStore(self.declared_shapes)
         for pr in rows:
             if pr.error is not None and pr.error.message.startswith("noted: "):
                 builder.broken(False)

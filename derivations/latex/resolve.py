@@ -6,7 +6,7 @@ their kinds (``Kinds``) and reads it again building SymPy objects of those kinds
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 import sympy as sp
 from lark import Tree
@@ -33,6 +33,9 @@ class Usage:
     assigned: set[tuple[str, str]] = field(default_factory=set)
     # (family, index position) -> letters of bound-free sums that index it there (rule 11)
     free_sets: dict[tuple[str, int], set[str]] = field(default_factory=dict)
+    transposed: set[str] = field(default_factory=set)  # names written with ^T (rule 15: matrices)
+    shapes: dict[str, tuple[sp.Expr, sp.Expr]] = field(default_factory=dict)  # x \in \mathbb{R}^{n}
+    matrix_props: set[tuple[str, str]] = field(default_factory=set)  # (name, "pd"), from \Sigma \succ 0
 
     def names(self) -> set[str]:
         return self.index | self.upper | self.label | self.family | self.bare
@@ -52,6 +55,20 @@ class Kinds:
     letters: frozenset[str] = frozenset()
     declared: frozenset[str] = frozenset()
     integer: frozenset[str] = frozenset()
+    vectors: frozenset[str] = frozenset()
+    matrices: frozenset[str] = frozenset()
+    identity: frozenset[str] = frozenset()  # I (and \mathbf{I}) where the display has matrices
+
+    def matrix_kind(self, name: str) -> Optional[str]:
+        """``vector``, ``matrix`` or None: declared, shaped, transposed, or bold (lowercase a vector)."""
+        if name in self.vectors:
+            return "vector"
+        if name in self.matrices:
+            return "matrix"
+        if name in self.letters or not name.startswith("\\mathbf{"):
+            return None
+        letter = name[len("\\mathbf{"):-1]
+        return "matrix" if letter[:1].isupper() else "vector"
 
     def symbol(self, name: str) -> sp.Symbol:
         if name in self.size:
