@@ -192,6 +192,7 @@ class Unreadable:
 
     message: str
     text: str = ""
+    ill_typed: bool = False  # the shapes cannot agree: under this reading the row cannot be what was meant
 
     def _latex(self, printer: Any) -> str:
         return r"\text{(unreadable)}"

@@ -27,6 +27,9 @@ __all__ = ["PROPERTIES", "Grad", "MatrixError", "Scalar", "Value", "draw_matrix"
 
 MAX_DIM = 6
 Value = Union[sp.Expr, sp.ImmutableMatrix]
+_SMALL_POSITIVE = (sp.Rational(1, 1000), sp.Rational(1, 10), sp.Rational(1, 3), sp.Integer(1), sp.Integer(2))
+_SCALES = (sp.Rational(1, 1000), sp.Rational(1, 4), sp.Rational(1, 2), sp.Integer(1), sp.Integer(2), sp.Integer(1000))
+_ENTRY_SCALES = (sp.Integer(1), sp.Integer(1), sp.Integer(1), sp.Integer(100), sp.Rational(1, 100))
 
 
 class MatrixError(ArithmeticError):
@@ -122,26 +125,34 @@ def draw_matrix(rng: random.Random, rows: int, cols: int, props: frozenset[str],
     """Exact random entries respecting the properties: B B^T + I is positive definite, the Cayley transform of a
     skew matrix is orthogonal; small integers first (readable counterexamples), then fractions."""
 
+    scale = sp.Integer(1) if small else rng.choice(_ENTRY_SCALES)  # large and tiny entries too: no bound survives
+
     def num() -> sp.Rational:
         if small:
             return sp.Integer(rng.randint(-2, 2))
-        return sp.Rational(rng.randint(-9, 9), rng.randint(1, 4))
+        return sp.Rational(rng.randint(-9, 9), rng.randint(1, 4)) * scale
 
     def general(r: int, c: int) -> sp.ImmutableMatrix:
         return sp.ImmutableMatrix(r, c, lambda i, j: num())
 
     n = rows
     if props & {"pd", "psd"}:
-        b = general(n, n)
+        # B B^T (rank k <= n: singular ones too) plus, for definite, a positive diagonal that may be small,
+        # scaled: eigenvalues are not bounded below by 1 (a claim such as det(S) >= 1 must not survive)
+        b = general(n, rng.randint(1, n) if "pd" not in props else n)
         m = b * b.T
-        return sp.ImmutableMatrix(m + sp.eye(n) if "pd" in props else m)
+        if "pd" in props:
+            m = m + sp.diag(*[rng.choice(_SMALL_POSITIVE) for _ in range(n)])
+        return sp.ImmutableMatrix(m * rng.choice(_SCALES))
     if "orthogonal" in props:
         k = general(n, n)
         k = (k - k.T) / 2
-        return sp.ImmutableMatrix((sp.eye(n) - k) * (sp.eye(n) + k).inv())
+        q = (sp.eye(n) - k) * (sp.eye(n) + k).inv()  # the Cayley transform: a rotation (det 1) ...
+        signs = sp.diag(*[rng.choice((1, -1)) for _ in range(n)])  # ... times signs, so det -1 occurs too
+        return sp.ImmutableMatrix(q * signs)
     if "symmetric" in props:
-        b = general(n, n)
-        return sp.ImmutableMatrix((b + b.T) / 2 if not small else b + b.T)
+        vals = {(i, j): num() for i in range(n) for j in range(i, n)}
+        return sp.ImmutableMatrix(n, n, lambda i, j: vals[(min(i, j), max(i, j))])
     for _ in range(50):
         m = general(rows, cols)
         if "invertible" not in props or m.det() != 0:

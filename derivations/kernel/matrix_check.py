@@ -28,6 +28,7 @@ __all__ = ["dimensions", "matrix_evidence", "matrix_exprs", "matrix_proof"]
 T = TypeVar("T")
 SYMBOLIC_DIMS = (1, 2, 3, 4)
 RANDOM_SIZES = (1, 5)
+MATRIX_DERIVATIVE_SIZES = (1, 3)
 
 
 def matrix_exprs(claim: Claim) -> list[sp.Basic]:
@@ -166,6 +167,24 @@ def _scalars(exprs: list[sp.Basic], dims: list[sp.Symbol]) -> list[sp.Symbol]:
     return sorted(found - set(dims), key=str)
 
 
+def _dims_allowed(a: Assumptions, dims: list[sp.Symbol], d: int) -> bool:
+    """Every dimension equal to ``d`` breaks no assumption about the dimensions alone (n > d, n <= 2)."""
+    at = {s: sp.Integer(d) for s in dims}
+    for r in a.relations:
+        free = r.free_symbols
+        if free and free <= set(dims) and r.xreplace(at) != sp.true:
+            return False
+    return True
+
+
+def _by_matrix(claim: Claim, exprs: list[sp.Basic]) -> bool:
+    """A derivative by a matrix (not a vector): one partial derivative per entry, so dimensions stay small."""
+    wrts = [g.wrt for e in exprs for g in e.atoms(Grad)] + [d.wrt for e in exprs for d in e.atoms(Diff)]
+    if isinstance(claim, DerivativeOf):
+        wrts.append(claim.wrt)
+    return any(isinstance(w, sp.MatrixSymbol) and w.shape[1] != 1 for w in wrts)
+
+
 def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadline: float,
                     confirming: bool = False) -> Evidence:
     """Entrywise evidence: symbolic at dimensions 1-4 while time allows, then random exact points."""
@@ -177,6 +196,8 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
     symbolic_no: list[int] = []
     sym_deadline = time.monotonic() + max(0.0, (deadline - time.monotonic()) * 0.5)
     for d in SYMBOLIC_DIMS:
+        if not _dims_allowed(a, dims, d):
+            continue
         left = sym_deadline - time.monotonic()
         if left <= 0:
             break
@@ -190,7 +211,8 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
             symbolic_ok.append(d)
         elif r is False:
             symbolic_no.append(d)
-    a2 = dataclasses.replace(a, sizes=tuple(dict.fromkeys(a.sizes + tuple(dims))), size_range=RANDOM_SIZES)
+    a2 = dataclasses.replace(a, sizes=tuple(dict.fromkeys(a.sizes + tuple(dims))),
+                             size_range=MATRIX_DERIVATIVE_SIZES if _by_matrix(claim, exprs) else RANDOM_SIZES)
     sampler = Sampler(a2, seed)
     rng = random.Random(seed)
     scalars = _scalars(exprs, dims)
@@ -207,6 +229,9 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
             values = {}
             for m in mats:
                 r, c = (int(evaluate_matrices(x, dim, {}, {})) for x in (m.rows, m.cols))
+                if r != c and props.get(str(m.name)):
+                    raise Mismatch(f"{m.name} is {r} x {c} here, but a {', '.join(sorted(props[str(m.name)]))} "
+                                   "matrix is square")
                 values[str(m.name)] = draw_matrix(rng, r, c, props.get(str(m.name), frozenset()), small=tried <= points // 2)
             lv, rv = _sides(claim, dim, values, svals)
             outcome = _agree(lv, rv, claim)

@@ -41,6 +41,7 @@ class ReadError(ValueError):
         self.message = message
         self.offset = offset
         self.text = text
+        self.ill_typed = False  # shapes that cannot agree: a reading of the row that cannot be meant (rule 15)
 
 
 def nesting_depth(text: str) -> tuple[int, int]:

@@ -70,7 +70,7 @@ def read_declarations(src: Source, report: Callable[[int, ReadError], None],
                 f"{m.group(1)}: {', '.join(n.strip() for n in m.group(2).split(',') if n.strip())}")
         if m.group(1) == "scalars":
             # a bold letter declared a scalar is a number of its own (rule 15)
-            names = {_bold_name(n) for n in names}
+            names = {_bold_name(n) for n in names} | {n for n in names if not _BOLD_DECL.match(n)}
         if m.group(1) in ("vectors", "matrices"):
             (vectors if m.group(1) == "vectors" else matrices).update(_bold_name(n) if _BOLD_DECL.match(n) else n
                                                                       for n in names)

@@ -21,7 +21,7 @@ from derivations.kernel.probability import Prob, pair, variable, variable_name
 from derivations.latex import caps
 from derivations.latex.caps import ReadError
 from derivations.latex.lower_atoms import AtomReader
-from derivations.latex.lower_matrix import MatrixOps, is_matrix
+from derivations.latex.lower_matrix import MatrixOps, factor_name, is_matrix
 from derivations.latex.lower_nodes import (GROUPS, DerivSide, Side, Val, decorated_scripts, postfix_name, bold_letter, differentiate, is_num,
                                           is_operator, primed, tokens, trees)
 from derivations.latex.resolve import Definition
@@ -31,7 +31,6 @@ __all__ = ["EXPECTATION", "KNOWN_FUNCTIONS", "PROBABILITY", "VARIANCE", "Transfo
 PROBABILITY = frozenset({"p", "P", "q", "Pr"})
 EXPECTATION = frozenset({"E", "\\mathbb{E}", "\\mathrm{E}", "\\operatorname{E}"})
 VARIANCE = frozenset({"\\operatorname{Var}", "\\operatorname{Cov}"})
-TRACE = frozenset({"\\operatorname{tr}", "\\operatorname{Tr}", "\\operatorname{trace}"})
 
 
 def law_of(name: str) -> str:
@@ -39,7 +38,8 @@ def law_of(name: str) -> str:
     return "q" if name == "q" else "p"
 
 
-KNOWN_FUNCTIONS = VARIANCE | EXPECTATION | frozenset({"\\mathcal{N}", "Gamma"})  # fixed meanings, never defined
+TRACE = frozenset({"\\operatorname{tr}", "\\operatorname{Tr}", "\\operatorname{trace}"})
+KNOWN_FUNCTIONS = VARIANCE | EXPECTATION | TRACE | frozenset({"\\mathcal{N}", "Gamma"})  # fixed meanings, never defined
 
 
 def _only_as_index(body: sp.Expr, var: sp.Symbol) -> bool:
@@ -130,6 +130,10 @@ class Transformer(AtomReader, MatrixOps):
         if len(num) == 1 and not den and isinstance(num[0], DerivSide):
             return num[0]
         top = [self.materialize(f) for f in num]
+        if len(top) + len(den) > 1:
+            group = frozenset(n for n in map(factor_name, top + den) if n is not None)
+            if len(group) > 1:
+                self.usage.products.append(group)
         if all(is_num(x) for x in top + den):
             out = sp.Mul(*top, evaluate=False) if len(top) > 1 else top[0]
             return sp.Mul(out, sp.Pow(sp.Mul(*den), -1, evaluate=False), evaluate=False) if den else out
@@ -174,8 +178,14 @@ class Transformer(AtomReader, MatrixOps):
                 if nxt.data == "scripted":  # E[X]^2 is (E[X])^2
                     value = self._power_after(value, rest[0], "an expectation")
                 return Val("other", value), 2
-            if d is None and val.name in TRACE and nxt is not None and nxt.data == "paren":
-                return Val("other", self.trace(self._group_value(nxt), it)), 2
+            if d is None and val.name in TRACE and nxt is not None and (nxt.data == "paren" or (
+                    nxt.data == "scripted" and nxt.children[0].data == "paren")):
+                value = self.trace(self._group_value(nxt.children[0] if nxt.data == "scripted" else nxt), it)
+                if nxt.data == "scripted":  # tr(A)^2 is (tr A)^2
+                    value = self._power_after(value, rest[0], "a trace")
+                return Val("other", value), 2
+            if d is None and val.name in TRACE:
+                raise self.error(f"{val.name} takes its argument in parentheses: {val.name}(A)", it)
             if d is None and nxt is not None and nxt.data in ("paren", "scripted") and val.name not in self.bindings:
                 applied = self._application(val.name, nxt, rest[0], it)
                 if applied is not None:
@@ -323,7 +333,24 @@ class Transformer(AtomReader, MatrixOps):
                              "\\sigma^2): a point, a mean and a variance", head)
         self.no_assign(exprs)
         x, mean, var = (self.value(e) for e in exprs)
+        if is_matrix(x) or is_matrix(mean) or is_matrix(var):
+            return self._gaussian_vector(x, mean, var, head)
         return sp.exp(-(x - mean) ** 2 / (2 * var)) / sp.sqrt(2 * sp.pi * var)
+
+    def _gaussian_vector(self, x: sp.Expr, mean: sp.Expr, cov: sp.Expr, head: Tree) -> sp.Expr:
+        """``\\mathcal{N}(\\mathbf{x} \\mid \\boldsymbol{\\mu}, \\boldsymbol{\\Sigma})``: the density in D dimensions,
+        (2 pi)^{-D/2} |Sigma|^{-1/2} exp(-(x - mu)^T Sigma^{-1} (x - mu) / 2)."""
+        if not (is_matrix(x) and is_matrix(cov)) or (mean != 0 and not is_matrix(mean)):
+            raise self.error("\\mathcal{N} of a vector needs a vector mean and a covariance matrix", head)
+        r = self.msum([x, -mean] if mean != 0 else [x], head)
+        if self.shape_of(r)[1] != 1:
+            raise self.error("\\mathcal{N}(x | mu, Sigma) is read for a column vector x", head)
+        sq = self.square(cov, "a covariance", head)
+        self.product([sq, r], head)  # the shapes must agree
+        d = self.shape_of(r)[0]
+        quad = self.number(self.product([self.transpose(r, head), self.mpower(sq, sp.Integer(-1), head), r], head),
+                           "a quadratic form", head)
+        return sp.exp(-quad / 2) / (sp.Pow(2 * sp.pi, d / 2) * sp.sqrt(self.det(sq, head)))
 
     def _probability(self, name: str, grp: Tree, head: Tree) -> sp.Expr:
         """``p(x, y = k | z)`` (rule 16): variables are names or family elements, each with a value (itself
@@ -628,6 +655,18 @@ class Transformer(AtomReader, MatrixOps):
                 raise self.error(f"the size of the identity {name}_n must be a number or a letter", node)
             return self.identity(node, sp.Symbol(size.name, integer=True, positive=True)
                                  if isinstance(size, sp.Symbol) else size)
+        kind = self.kinds.matrix_kind(name)
+        d = self.defs.get(name)
+        if kind is not None and name.startswith("\\mathbf{") and not (d is not None and d.kind == "index"):
+            # \mathbf{m}_N, \mathbf{x}_1: a vector or matrix of its own (bold elements are not written this way)
+            if any(str(s) in self.limits for i in indices for s in i.free_symbols):
+                raise self.error(f"a family of {kind}s {name}_n indexed by a sum is not read yet", node)
+            if not all(isinstance(i, (sp.Symbol, sp.Integer)) for i in indices):
+                raise self.error(f"{name} with the subscript {', '.join(map(str, indices))}: only a letter or a "
+                                 "number names one of a family of vectors or matrices", node)
+            full = f"{name}_{{{','.join(map(str, indices))}}}"
+            self.usage.bare.add(full)
+            return self.matrix_symbol(full, kind == "vector")
         self._not_vector(name, node)
         if name == "e" and "e" not in self.kinds.letters:
             raise self.error("e is Euler's number; declare '% variables: e' to use it as a letter", node)
@@ -817,6 +856,8 @@ class Transformer(AtomReader, MatrixOps):
             raise self.error("a matrix as an exponent", node)
         if is_matrix(base):
             return self.mpower(base, exp, node)
+        if exp == -1 and isinstance(base, sp.Symbol):
+            self.usage.inverted.add(base.name)
         problem = caps.check_power(base, exp)
         if problem:
             raise self.error(problem, node)

@@ -150,6 +150,8 @@ class AtomReader:
                 if n % 2:
                     return Val("other", sp.sign(radicand) * sp.Pow(sp.Abs(radicand), sp.Rational(1, n)))
                 return Val("other", sp.Pow(radicand, sp.Rational(1, n)))
+            if isinstance(radicand, sp.MatrixExpr):
+                radicand = self.number(radicand, "a square root", atom)  # type: ignore[attr-defined]
             return Val("other", sp.sqrt(radicand))
         if kind == "indicator":
             cond = trees(trees(atom)[0])[0]
@@ -184,7 +186,7 @@ class AtomReader:
             return Val("other", sp.binomial(n, k))
         if kind == "maxmin":
             op = str(tokens(atom)[0]).lstrip("\\")
-            args = [self.value(e) for e in trees(atom)]
+            args = [self.number(self.value(e), f"\\{op}", atom) for e in trees(atom)]  # type: ignore[attr-defined]
             return Val("other", (sp.Max if op == "max" else sp.Min)(*args))
         if kind in ("partial", "dee"):
             raise self.error("a differential (\\partial or d) outside a derivative \\frac", atom)
@@ -215,6 +217,8 @@ class AtomReader:
         if is_num(a) and is_num(b):
             inv = sp.Pow(b, -1, evaluate=False)
             return Val("numfrac", inv if a == 1 else sp.Mul(a, inv, evaluate=False))
+        if isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):
+            return Val("other", self.divided(a, [b], atom))  # type: ignore[attr-defined]
         return Val("other", a / b)
 
     @staticmethod
@@ -319,6 +323,8 @@ class AtomReader:
                 tok = cmp_t.children[0]
                 op = str(tok).lstrip("\\")
                 if tok.type in ("EQ", "SUCC") or isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):
+                    if tok.type == "SUCC" and isinstance(a, sp.Symbol):
+                        self.usage.definite.add(a.name)  # \Sigma \succ 0 says that \Sigma is a matrix
                     if not self.collecting:
                         self._matrix_property(a, tok, b, node)
                     continue
@@ -347,7 +353,8 @@ class AtomReader:
             prop = "pd" if str(tok).rstrip().endswith("succ") else "psd"
         elif tok.type == "EQ" and name and b == sp.Transpose(m):
             prop = "symmetric"
-        elif tok.type == "EQ" and isinstance(a, sp.MatMul) and len(a.args) == 2 and isinstance(b, sp.Identity) \
+        elif tok.type == "EQ" and isinstance(a, sp.MatMul) and len(a.args) == 2 and (isinstance(b, sp.Identity) or (
+                isinstance(b, sp.Symbol) and b.name in ("I", "\\mathbf{I}"))) \
                 and isinstance(a.args[1], sp.MatrixSymbol) and a.args[0] == sp.Transpose(a.args[1]):
             name, prop = str(a.args[1].name), "orthogonal"
         elif tok.type == "NEQ" and isinstance(a, sp.Determinant) and name and b == 0:
@@ -369,8 +376,14 @@ class AtomReader:
         for node in subjects:
             kids = trees(node)
             items = kids[0].children if len(kids) == 1 and kids[0].data == "term" else []
-            name = postfix_name(items[0]) if len(items) == 1 and items[0].data == "postfix" \
-                and len(items[0].children) == 1 else None
+            name = postfix_name(items[0]) if len(items) == 1 and items[0].data == "postfix" else None
+            scripts = [c for c in items[0].children[1:] if isinstance(c, Tree)] if name else []
+            if name and len(scripts) == 1 and scripts[0].data == "subscript" and name.startswith("\\mathbf{"):
+                sub = trees(trees(scripts[0])[0])
+                tok = sub[0].children[0] if len(sub) == 1 and sub[0].data == "simple" else None
+                name = f"{name}_{{{str(tok).lstrip(chr(92))}}}" if tok is not None else None
+            elif scripts:
+                name = None
             if name is None:
                 raise self.error("only a letter can be given a shape \\mathbb{R}^{..}", node)
             names.append(name)

@@ -7,6 +7,7 @@ error naming both shapes. A 1 x 1 product used as a number (``w^T x + b``) is ``
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Optional, Union
 
 import sympy as sp
@@ -15,7 +16,22 @@ from lark import Token, Tree
 from derivations.kernel.matrices import Grad, Scalar
 from derivations.latex.shapes import ShapeStore
 
-__all__ = ["MatrixOps", "is_matrix"]
+__all__ = ["MatrixOps", "display_name", "factor_name", "is_matrix"]
+
+
+def display_name(name: str) -> str:
+    """The name a matrix symbol prints with: ``\\mathbf{Sigma}`` (the reader's name) is ``\\boldsymbol{\\Sigma}``."""
+    m = re.fullmatch(r"\\mathbf\{([A-Za-z]{2,})\}(.*)", name)
+    return rf"\boldsymbol{{\{m.group(1)}}}{m.group(2)}" if m else name
+
+
+def factor_name(e: Any) -> Optional[str]:
+    """The letter a factor is written with: ``A``, ``A^{-1}``, ``A^T``, ``\\mathbf{x}`` (None for anything else)."""
+    if isinstance(e, (sp.Pow, sp.Inverse, sp.Transpose, sp.MatPow)):
+        e = e.args[0]
+    if isinstance(e, (sp.Symbol, sp.MatrixSymbol)):
+        return str(e.name)
+    return None
 
 
 def is_matrix(e: Any) -> bool:
@@ -31,16 +47,23 @@ class MatrixOps:
 
     shapes: ShapeStore
 
-    def error(self, message: str, node: Union[Tree, Token, None]) -> Exception:  # pragma: no cover - host's
+    def error(self, message: str, node: Union[Tree, Token, None]) -> Any:  # pragma: no cover - the host's
         raise NotImplementedError
+
+    def shape_error(self, message: str, node: Union[Tree, Token, None]) -> Any:
+        """An error of shapes: a reading under which the row cannot be what its author meant."""
+        e = self.error(message, node)
+        e.ill_typed = True
+        return e
 
     def shape_of(self, e: sp.MatrixExpr) -> tuple[sp.Expr, sp.Expr]:
         r, c = self.shapes.resolve(e).shape
         return self.shapes.find(r), self.shapes.find(c)
 
     def matrix_symbol(self, name: str, vector: bool) -> sp.MatrixSymbol:
-        r, c = self.shapes.shape(name, vector)
-        return sp.MatrixSymbol(name, self.shapes.find(r), self.shapes.find(c))
+        shown = display_name(name)
+        r, c = self.shapes.shape(shown, vector)
+        return sp.MatrixSymbol(shown, self.shapes.find(r), self.shapes.find(c))
 
     def identity(self, node: Union[Tree, Token], size: Optional[sp.Expr] = None) -> sp.MatrixExpr:
         if size is None:
@@ -57,7 +80,7 @@ class MatrixOps:
             return Scalar(self.shapes.resolve(v))
         if self.shapes.unify(shape[0], 1) and self.shapes.unify(shape[1], 1):  # pragma: no cover - placeholders
             return Scalar(self.shapes.resolve(v))  # never 1: unify refuses
-        raise self.error(f"{what}: a {_shape_text(shape)} matrix where a number is needed", node)
+        raise self.shape_error(f"{what}: a {_shape_text(shape)} matrix where a number is needed", node)
 
     # ------------------------------------------------------------ products and sums
     def product(self, factors: list[sp.Expr], node: Union[Tree, Token, None]) -> sp.Expr:
@@ -80,7 +103,7 @@ class MatrixOps:
                     if right == (1, 1):
                         scalars.append(Scalar(self.shapes.resolve(f)))
                         continue
-                    raise self.error(f"the shapes of this product cannot agree: a {_shape_text(whole)} matrix times "
+                    raise self.shape_error(f"the shapes of this product cannot agree: a {_shape_text(whole)} matrix times "
                                      f"a {_shape_text(right)} one", node)
             chain.append(f)
         if not chain:
@@ -103,23 +126,23 @@ class MatrixOps:
                 return sp.Add(*others, *[Scalar(self.shapes.resolve(m)) for m in mats])
             if all(o == 0 for o in others):
                 return self.msum(mats, node)
-            raise self.error(f"a number added to a {_shape_text(shapes[0])} matrix", node)
+            raise self.shape_error(f"a number added to a {_shape_text(shapes[0])} matrix", node)
         for s in shapes[1:]:
             if not (self.shapes.unify(shapes[0][0], s[0]) and self.shapes.unify(shapes[0][1], s[1])):
-                raise self.error(f"a sum of a {_shape_text(shapes[0])} and a {_shape_text(s)} matrix", node)
+                raise self.shape_error(f"a sum of a {_shape_text(shapes[0])} and a {_shape_text(s)} matrix", node)
         return sp.MatAdd(*[self.shapes.resolve(m) for m in mats])
 
     # ------------------------------------------------------------ operations
     def transpose(self, v: sp.Expr, node: Union[Tree, Token, None]) -> sp.Expr:
         if not is_matrix(v):
-            raise self.error("a transpose of a number (declare '% vectors:' or '% matrices:', or write bold "
+            raise self.shape_error("a transpose of a number (declare '% vectors:' or '% matrices:', or write bold "
                              "letters, for vectors and matrices)", node)
         return sp.Transpose(self.shapes.resolve(v))
 
     def square(self, v: sp.MatrixExpr, what: str, node: Union[Tree, Token, None]) -> sp.MatrixExpr:
         r, c = self.shape_of(v)
         if not self.shapes.unify(r, c):
-            raise self.error(f"{what} of a {_shape_text((r, c))} matrix, which is not square", node)
+            raise self.shape_error(f"{what} of a {_shape_text((r, c))} matrix, which is not square", node)
         return self.shapes.resolve(v)
 
     def mpower(self, base: sp.MatrixExpr, exp: sp.Expr, node: Union[Tree, Token, None]) -> sp.Expr:
@@ -135,12 +158,12 @@ class MatrixOps:
 
     def trace(self, v: sp.Expr, node: Union[Tree, Token, None]) -> sp.Expr:
         if not is_matrix(v):
-            raise self.error("the trace of a number", node)
+            raise self.shape_error("the trace of a number", node)
         return sp.Trace(self.square(v, "the trace", node))
 
     def det(self, v: sp.Expr, node: Union[Tree, Token, None]) -> sp.Expr:
         if not is_matrix(v):
-            raise self.error("the determinant of a number (|x| of a number is written for its absolute value)", node)
+            raise self.shape_error("the determinant of a number (|x| of a number is written for its absolute value)", node)
         return sp.Determinant(self.square(v, "the determinant", node))
 
     def norm(self, v: sp.Expr, which: str, node: Union[Tree, Token, None]) -> sp.Expr:

@@ -29,6 +29,7 @@ from derivations.latex.macros import Macro
 from derivations.latex.source import Env, Row, Source, Span, expand_macros, macro_table, read_preamble, read_source
 from derivations.latex.lower_rows import ChainBuilder, Elem, noted_kind
 from derivations.latex.taint import head_name, rough_family_names, rough_heads, rough_names
+from derivations.latex.lower_matrix import display_name
 from derivations.latex.shapes import ShapeStore
 from derivations.latex.resolve import Definition, Definitions, Kinds, Usage, decide_kinds, range_bounds
 from derivations.latex.lower_nodes import Side, atom_name, decorated_scripts, is_operator, node_span, postfix_name
@@ -274,8 +275,20 @@ def _letters(node: Tree) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _reading_label(functions: frozenset[str], names: list[str]) -> str:
-    return "; ".join(f"{n} is a function" if n in functions else f"{n}(...) is {n} times (...)" for n in names)
+_UPPER_GREEK = frozenset({"Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi", "Psi", "Omega", "Pi"})
+SCALAR_MATRIX_READING = "@matrix:"  # + a name: the reading in which that plain capital beside matrices is one
+MATRIX_READING = "@matrices"  # the reading in which the transposed lowercase letters are matrices, not vectors
+
+
+def _reading_label(functions: frozenset[str], names: list[str], both: frozenset[str] = frozenset()) -> str:
+    def one(n: str) -> str:
+        if n == MATRIX_READING:
+            return f"{', '.join(sorted(both))} {'matrices' if n in functions else 'vectors'}"
+        if n.startswith(SCALAR_MATRIX_READING):
+            return f"{n[len(SCALAR_MATRIX_READING):]} {'a matrix' if n in functions else 'a number'}"
+        return f"{n} is a function" if n in functions else f"{n}(...) is {n} times (...)"
+
+    return "; ".join(one(n) for n in names)
 
 
 class _FileReader:
@@ -295,6 +308,13 @@ class _FileReader:
         self.ambiguous: frozenset[str] = frozenset()
         self.declared: frozenset[str] = frozenset()
         self.index_sets: dict[str, str] = {}
+        self.square: list[str] = []
+        self.file_transposed: set[str] = set()
+        self.file_definite: set[str] = set()
+        self.file_products: list[frozenset[str]] = []
+        self.file_inverted: set[str] = set()
+        self.scalar_or_matrix: frozenset[str] = frozenset()  # plain capitals beside matrices: read both ways
+        self.vector_or_matrix: frozenset[str] = frozenset()  # transposed lowercase letters: read both ways
         self.declared_shapes: dict[str, tuple[sp.Expr, sp.Expr]] = {}  # the display's `\\in \\mathbb{R}^{..}`
         self.shapes = ShapeStore()
         self.bad_assumes: dict[int, int] = {}  # offset -> line of each '% assume:' line that could not be parsed
@@ -368,6 +388,11 @@ class _FileReader:
                 break
             envs.append(env)
         prepared = [self._prepare(env) for env in envs]
+        for _, u_assume, u_rows, _ in prepared:  # a name is one kind in the whole file (rule 14)
+            self.file_transposed |= u_rows.transposed | u_assume.transposed
+            self.file_definite |= u_assume.definite
+            self.file_products.extend(u_rows.products)
+            self.file_inverted |= u_rows.inverted
         self._decide_functions(prepared)
         self._decide_index_sets(prepared)
         for env, prep in zip(envs, prepared):
@@ -619,7 +644,7 @@ class _FileReader:
                 continue
             if usage is not None and (not relevant or c.names & reach):
                 for name in ("index", "upper", "label", "family", "bare", "integer", "transposed", "shapes",
-                             "matrix_props"):
+                             "matrix_props", "definite"):
                     getattr(usage, name).update(getattr(c.usage, name))
             keep = c.rels if collecting or set().union(*(_subjects(r) for r in c.rels)) & reach else []
             relations.extend(keep)
@@ -649,16 +674,19 @@ class _FileReader:
         kind = "\\[...\\]" if env.kind == "\\[" else env.kind
         d = Derivation(name, env.title or f"{kind} at line {line}", source=self.src.path)
         active = [a for a in self.assumes if a.offset < env.offset and a.tree is not None]
-        used = set(u_rows.names())
+        # the dimensions of the shapes are sizes of this display, and what is assumed about them holds (rule 10)
+        dims = {str(x) for shape in u_assume.shapes.values() for x in shape if isinstance(x, sp.Symbol)}
+        used = set(u_rows.names()) | dims
         for r in rels1:
-            if _subjects(r) & u_rows.names():
+            if _subjects(r) & (u_rows.names() | dims):
                 used |= _subjects(r)
         kinds = dataclasses.replace(decide_kinds(u_rows, u_assume, rels1, used), functions=self.functions,
                                     letters=self.letters, declared=self.declared)
         kinds = self._matrix_kinds(kinds, u_rows, u_assume)
         said = Usage()
-        relations, statements, unread = self._relations(active, kinds, False, u_rows.names(), said)
-        self.declared_shapes = dict(u_assume.shapes)
+        relations, statements, unread = self._relations(active, kinds, False, u_rows.names() | dims, said)
+        self.declared_shapes = {display_name(n): shape for n, shape in u_assume.shapes.items()}
+        self.square = sorted({name for name, _ in said.matrix_props})  # every declarable property is of a square
         bad = sorted({line for off, line in self.bad_assumes.items() if off < env.offset} | unread)
         self.blocked = (f"the assumption at line {', '.join(map(str, bad))} could not be read (see above); a "
                         "step checked without it could be refuted outside what was assumed") if bad else ""
@@ -680,13 +708,46 @@ class _FileReader:
                                          f"'% functions: ...' or write products with \\cdot"), "", pr.row.offset,
                            rows)
             return d
+        both, plain = self.vector_or_matrix, self.scalar_or_matrix
+        if both:  # rule 15 names a transposed letter a matrix; a lowercase one is usually a vector: check both
+            amb = amb + [MATRIX_READING]
+        amb = amb + [SCALAR_MATRIX_READING + n for n in sorted(plain)]
         subsets = [frozenset(c) for k in range(len(amb) + 1) for c in itertools.combinations(amb, k)]
-        runs = [self._build(rows, kinds, ranges, env, reading) for reading in subsets]
+
+        def kinds_for(sub: frozenset[str]) -> Kinds:
+            out = kinds
+            if MATRIX_READING in sub:
+                out = dataclasses.replace(out, vectors=out.vectors - both, matrices=out.matrices | both)
+            named = {t[len(SCALAR_MATRIX_READING):] for t in sub if t.startswith(SCALAR_MATRIX_READING)}
+            if named:
+                out = dataclasses.replace(out, matrices=out.matrices | named)
+            return out
+
+        runs = [self._build(rows, kinds_for(reading), ranges, env, frozenset(n for n in reading if n[:1] != "@"))
+                for reading in subsets]
+        for toggle in [t for t in amb if t[:1] == "@"]:
+            # a kind under which some step's shapes cannot agree, where the other kind has none, is not meant
+            bad = {sub for sub, run in zip(subsets, runs) if any(isinstance(c, Unreadable) and c.ill_typed
+                                                                 for c, _, _ in run)}
+            on = {sub for sub in subsets if toggle in sub}
+            for drop in (on, set(subsets) - on):
+                if drop <= bad and not (set(subsets) - drop) & bad:
+                    keep = [(sub, run) for sub, run in zip(subsets, runs) if sub not in drop]
+                    fixed = toggle in keep[0][0]
+                    amb = [n for n in amb if n != toggle]
+                    subsets = [sub - {toggle} for sub, _ in keep]
+                    runs = [run for _, run in keep]
+                    if fixed:
+                        kinds = kinds_for(frozenset({toggle}))
+                        if toggle == MATRIX_READING:
+                            both = frozenset()
+                    break
         if len({len(r) for r in runs}) > 1:
             for claim, by, off in runs[0]:
-                self._emit(d, Unreadable(f"{self.src.place(off)}: the readings of {', '.join(amb)}(...) as "
-                                         "functions and as products give different steps; declare "
-                                         "'% functions: ...' or write products with \\cdot"), by, off, rows)
+                shown = ", ".join(x for n in amb for x in (sorted(both) if n == MATRIX_READING else [n.split(":", 1)[-1]]))
+                self._emit(d, Unreadable(f"{self.src.place(off)}: the readings of {shown} "
+                                         "give different steps; declare '% functions: ...', '% vectors: ...' or "
+                                         "'% matrices: ...', or write products with \\cdot"), by, off, rows)
             return d
         index = {sub: n for n, sub in enumerate(subsets)}
         for k, (claim, by, off) in enumerate(runs[0]):
@@ -696,11 +757,28 @@ class _FileReader:
                 continue
             rel = [n for n in amb if any(claims[index[s]] != claims[index[s ^ {n}]] for s in subsets)]
             mine = [sub for sub in subsets if sub <= set(rel)]
-            labels = [_reading_label(sub, rel) for sub in mine]
-            names = ", ".join(rel)
-            settle = (f"Declare '% functions: {names}' if {'they are functions' if len(rel) > 1 else 'it is a function'}"
-                      ", or write the product with \\cdot.")
-            self._emit(d, Readings(tuple(zip(labels, [claims[index[sub]] for sub in mine])), settle), by, off, rows)
+            labels = [_reading_label(sub, rel, both) for sub in mine]
+            funcs = [n for n in rel if n[:1] != "@"]
+            plain_rel = sorted(n[len(SCALAR_MATRIX_READING):] for n in rel if n.startswith(SCALAR_MATRIX_READING))
+            names = ", ".join(funcs)
+            settle = (f"Declare '% functions: {names}' if {'they are functions' if len(funcs) > 1 else 'it is a function'}"
+                      ", or write the product with \\cdot." if funcs else "")
+            if MATRIX_READING in rel:
+                shown = ", ".join(sorted(both))
+                settle = (settle + f" Declare '% vectors: {shown}' or '% matrices: {shown}' (a transposed letter is "
+                          "a matrix unless declared; bold lowercase letters are vectors).").strip()
+            if plain_rel:
+                shown = ", ".join(plain_rel)
+                settle = (settle + f" Declare '% matrices: {shown}' or '% scalars: {shown}' (a plain letter next to "
+                          "vectors and matrices may be either).").strip()
+            pairs = [(label, claims[index[sub]]) for label, sub in zip(labels, mine)]
+            typed = [(label, c) for label, c in pairs if not (isinstance(c, Unreadable) and c.ill_typed)]
+            if typed and len(typed) < len(pairs) and any(n[:1] == "@" for n in rel):
+                pairs = typed  # a reading whose shapes cannot agree is not what the author meant
+            if len(pairs) == 1:
+                self._emit(d, pairs[0][1], by, off, rows)
+                continue
+            self._emit(d, Readings(tuple(pairs), settle), by, off, rows)
         return d
 
     def _matrix_kinds(self, kinds: Kinds, u_rows: Usage, u_assume: Usage) -> Kinds:
@@ -709,14 +787,33 @@ class _FileReader:
         shaped = u_assume.shapes
         vectors = set(self.declared_vectors) | {n for n, (_, c) in shaped.items() if c == 1}
         matrices = set(self.declared_matrices) | {n for n, (_, c) in shaped.items() if c != 1}
-        transposed = (u_rows.transposed | u_assume.transposed) - set(self.letters) - vectors - matrices
+        transposed = (self.file_transposed | u_rows.transposed | u_assume.transposed) - set(self.letters) - vectors \
+            - matrices
+        matrices |= (self.file_definite | u_assume.definite) - set(self.letters) - vectors
+        both: set[str] = set()
         for n in transposed:
             if kinds.matrix_kind(n) is None and n not in ("I", "\\mathbf{I}"):
-                (matrices if n[:1].isupper() else vectors).add(n)
+                upper = n[:1].isupper() or n in _UPPER_GREEK
+                (matrices if upper else vectors).add(n)
+                if not upper:
+                    both.add(n)
+        self.vector_or_matrix = frozenset(both)
         used = u_rows.names() | u_rows.transposed
         any_matrix = bool(vectors | matrices) or any(n.startswith("\\mathbf{") and n not in self.letters for n in used)
         identity = {n for n in ("I", "\\mathbf{I}") if any_matrix and n in used and n not in self.letters
                     and n not in vectors | matrices | set(self.declared_funcs)}
+        # a plain capital multiplied with a vector or matrix, or inverted where the display has them, may be a
+        # number or a matrix (rule 15 names only transposed letters): both are read unless it is declared
+        names = u_rows.names()
+        dims = {str(x) for shape in shaped.values() for x in shape if isinstance(x, sp.Symbol)}
+        known = vectors | matrices | {n for n in used if kinds.matrix_kind(n)}
+        shown = {display_name(n) for n in known}
+        beside = {n for group in self.file_products if group & (known | shown) for n in group}
+        maybe = (beside | (self.file_inverted if any_matrix else set())) & names
+        self.scalar_or_matrix = frozenset(
+            n for n in maybe if (n[:1].isupper() or n in _UPPER_GREEK) and n not in vectors | matrices | identity
+            and n not in self.letters and n not in kinds.size and n not in dims and n not in self.functions
+            and kinds.matrix_kind(n) is None and n not in ("I", "\\mathbf{I}"))
         return dataclasses.replace(kinds, vectors=frozenset(vectors), matrices=frozenset(matrices - identity),
                                    identity=frozenset(identity))
 
@@ -739,13 +836,13 @@ class _FileReader:
                 (ra, ca), (rb, cb) = store.resolve(a).shape, store.resolve(b).shape
                 if not (store.unify(ra, rb) and store.unify(ca, cb)):
                     return Unreadable(f"{self.src.place(offset)}: the sides have shapes {ra} x {ca} and {rb} x {cb}, "
-                                      "which cannot agree")
+                                      "which cannot agree", ill_typed=True)
             elif isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):
                 m, other = (a, b) if isinstance(a, sp.MatrixExpr) else (b, a)
                 shape = store.resolve(m).shape
                 if other is not None and other != 0 and tuple(shape) != (1, 1):
                     return Unreadable(f"{self.src.place(offset)}: a {shape[0]} x {shape[1]} matrix and a number "
-                                      "are compared")
+                                      "are compared", ill_typed=True)
         fields = [f.name for f in dataclasses.fields(claim)]
         return dataclasses.replace(claim, **{f: store.resolve(getattr(claim, f)) for f in fields
                                              if isinstance(getattr(claim, f), sp.Basic)})
@@ -789,10 +886,15 @@ class _FileReader:
 
         def unreadable(e: ReadError, by: str = "") -> None:
             off = e.offset if e.offset is not None else env.offset
-            emit(Unreadable(self._message(e), e.text), by, off)
+            emit(Unreadable(self._message(e), e.text, e.ill_typed), by, off)
 
         builder = ChainBuilder(emit, unreadable)
         self.shapes = ShapeStore(self.declared_shapes)
+        for name in self.square:
+            r, c = self.shapes.shape(name, False)
+            if not self.shapes.unify(r, c):
+                self.blocked = (f"{name} is assumed symmetric, definite, orthogonal or invertible but its shape "
+                                f"{r} x {c} is not square, so the assumption cannot hold")
         for pr in rows:
             if pr.error is not None and pr.error.message.startswith("noted: "):
                 builder.broken(False)

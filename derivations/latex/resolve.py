@@ -35,6 +35,9 @@ class Usage:
     free_sets: dict[tuple[str, int], set[str]] = field(default_factory=dict)
     transposed: set[str] = field(default_factory=set)  # names written with ^T (rule 15: matrices)
     shapes: dict[str, tuple[sp.Expr, sp.Expr]] = field(default_factory=dict)  # x \in \mathbb{R}^{n}
+    products: list[frozenset[str]] = field(default_factory=list)  # the letters of each product written
+    inverted: set[str] = field(default_factory=set)  # plain letters written with ^{-1}
+    definite: set[str] = field(default_factory=set)  # letters assumed \succ 0 or \succeq 0 (matrices)
     matrix_props: set[tuple[str, str]] = field(default_factory=set)  # (name, "pd"), from \Sigma \succ 0
 
     def names(self) -> set[str]:
