@@ -111,9 +111,9 @@ def test_explicit_evaluation_agrees_with_numpy(case) -> None:  # type: ignore[no
 def test_drawn_matrices_have_the_assumed_properties(k: int, seed: int, small: bool) -> None:
     rng = random.Random(seed)
     pd = draw_matrix(rng, k, k, frozenset({"pd"}), small)
-    assert pd == pd.T and all(ev > 0 for ev in np.linalg.eigvalsh(np.array(pd.tolist(), dtype=float)))
+    assert pd == pd.T and sp.Matrix(pd).is_positive_definite  # exact (entries range over 1e-6 .. 1e7)
     psd = draw_matrix(rng, k, k, frozenset({"psd"}), small)
-    assert psd == psd.T and all(ev > -1e-9 for ev in np.linalg.eigvalsh(np.array(psd.tolist(), dtype=float)))
+    assert psd == psd.T and sp.Matrix(psd).is_positive_semidefinite
     q = draw_matrix(rng, k, k, frozenset({"orthogonal"}), small)
     assert q.T * q == sp.eye(k)
     sym = draw_matrix(rng, k, k, frozenset({"symmetric"}), small)
@@ -217,3 +217,38 @@ def test_a_one_by_one_product_is_a_number() -> None:
     assert _one(r"\[ \mathbf{w}^T\mathbf{x} + b = b + \mathbf{x}^T\mathbf{w} \]")[0] in ACCEPTED
     assert _one(r"\[ (\mathbf{w}^T\mathbf{x})\mathbf{x} = \mathbf{x}\mathbf{x}^T\mathbf{w} \]")[0] in ACCEPTED
     assert _one(r"\[ (\mathbf{w}^T\mathbf{x})\mathbf{x} = \mathbf{x}^T\mathbf{x}\mathbf{w} \]")[0] == "refuted"
+
+
+# ---------------------------------------------------------------- found by red teams: each was a wrong verdict
+REDTEAM = [
+    ("trace-is-never-defined", "% matrices: A, B\n\\[ \\operatorname{tr}(A) = 0 \\]", ("refuted",)),
+    ("trace-not-multiplicative", "% matrices: A, B\n\\[ \\operatorname{tr}(A B) = \\operatorname{tr}(A)"
+     "\\operatorname{tr}(B) \\]", ("refuted",)),
+    ("plain-capital-between-vectors", r"\[ \nabla_{\mathbf{x}} \mathbf{x}^T A \mathbf{x} = 2 A \mathbf{x} \]",
+     ("unknown",)),
+    ("plain-capital-declared-a-matrix", "% matrices: A\n"
+     r"\[ \nabla_{\mathbf{x}} \mathbf{x}^T A \mathbf{x} = 2 A \mathbf{x} \]", ("refuted",)),
+    ("a-size-beside-a-vector-is-a-number", "% assume: N > 0\n\\[ \\frac{1}{N} \\mathbf{x} = N^{-1}\\mathbf{x} \\]",
+     ACCEPTED),
+    ("assumed-dimensions-hold", "% assume: X \\in \\mathbb{R}^{m \\times d}, m > d\n\\[ \\det(X X^T) = 0 \\]",
+     ("unknown", "supported")),
+    ("shape-dimension-is-a-size", "% matrices: A\n% assume: A \\in \\mathbb{R}^{n \\times n}\n"
+     "\\[ \\operatorname{tr}(A + I) = \\operatorname{tr}(A) + n \\]", ACCEPTED),
+    ("small-eigenvalues-are-drawn", "% assume: \\Sigma \\succ 0\n"
+     "\\[ \\mathbf{x}^T\\Sigma\\mathbf{x} \\geq \\frac{1}{50}\\mathbf{x}^T\\mathbf{x} \\]", ("refuted",)),
+    ("large-entries-are-drawn", "% assume: A \\in \\mathbb{R}^{n \\times n}\n"
+     "\\[ \\operatorname{tr}(A^T A) \\leq 2100 \\]", ("refuted",)),
+    ("non-square-orthogonal", "% assume: Q^T Q = I, Q \\in \\mathbb{R}^{n \\times d}\n\\[ Q Q^T = I \\]", ("error",)),
+]
+
+
+@pytest.mark.parametrize("tex,expected", [r[1:] for r in REDTEAM], ids=[r[0] for r in REDTEAM])
+def test_red_team_cases(tex: str, expected: tuple[str, ...]) -> None:
+    verdict, detail = _one(tex)
+    assert verdict in expected, detail
+
+
+def test_counterexamples_respect_assumed_dimensions() -> None:
+    verdict, detail = _one("% matrices: A\n% assume: A \\in \\mathbb{R}^{n \\times n}, n \\geq 2\n"
+                           "\\[ \\det(2A) = 4 \\det A \\]")
+    assert verdict == "refuted" and "n=1," not in detail, detail

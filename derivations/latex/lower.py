@@ -185,7 +185,11 @@ class Transformer(AtomReader, MatrixOps):
                     value = self._power_after(value, rest[0], "a trace")
                 return Val("other", value), 2
             if d is None and val.name in TRACE:
-                raise self.error(f"{val.name} takes its argument in parentheses: {val.name}(A)", it)
+                if not rest:
+                    raise self.error(f"{val.name} needs an operand", it)
+                if any(r.data == "bigop" for r in rest):
+                    raise self.error(f"ambiguous: the scope of {val.name} before a sum; write {val.name}(...)", it)
+                return Val("other", self.trace(self.materialize(self._fold(rest)), it)), len(rest) + 1  # tr AB
             if d is None and nxt is not None and nxt.data in ("paren", "scripted") and val.name not in self.bindings:
                 applied = self._application(val.name, nxt, rest[0], it)
                 if applied is not None:

@@ -188,6 +188,11 @@ class AtomReader:
             op = str(tokens(atom)[0]).lstrip("\\")
             args = [self.number(self.value(e), f"\\{op}", atom) for e in trees(atom)]  # type: ignore[attr-defined]
             return Val("other", (sp.Max if op == "max" else sp.Min)(*args))
+        if kind == "bold_number":
+            digits = str(trees(atom)[0].children[0]) if trees(atom) else str(atom.children[-1])
+            if digits != "0":
+                raise self.error(f"\\mathbf{{{digits}}} is not read (only the zero \\mathbf{{0}})", atom)
+            return Val("other", sp.ZeroMatrix(*self.shapes.zero_shape(f"0@{self.offset(atom)}")))
         if kind in ("partial", "dee"):
             raise self.error("a differential (\\partial or d) outside a derivative \\frac", atom)
         if kind == "gradop":  # \nabla_v, \partial_v: the derivative with respect to a scalar v (rule 13)
@@ -376,6 +381,10 @@ class AtomReader:
         for node in subjects:
             kids = trees(node)
             items = kids[0].children if len(kids) == 1 and kids[0].data == "term" else []
+            while len(items) == 1 and items[0].data == "postfix" and len(items[0].children) == 1 and \
+                    isinstance(items[0].children[0], Tree) and items[0].children[0].data == "texgroup":
+                inner = trees(trees(items[0].children[0])[0])  # {\bm{w}} from a macro: the letter inside
+                items = inner[0].children if len(inner) == 1 and inner[0].data == "term" else []
             name = postfix_name(items[0]) if len(items) == 1 and items[0].data == "postfix" else None
             scripts = [c for c in items[0].children[1:] if isinstance(c, Tree)] if name else []
             if name and len(scripts) == 1 and scripts[0].data == "subscript" and name.startswith("\\mathbf{"):

@@ -824,6 +824,13 @@ class _FileReader:
         if not dataclasses.is_dataclass(claim) or isinstance(claim, (Unreadable, Noted)):
             return claim
         store = self.shapes
+        if isinstance(claim, DerivativeOf) and isinstance(claim.of, sp.MatrixExpr):
+            r, c = store.resolve(claim.of).shape
+            if (r, c) != (1, 1) or not isinstance(claim.wrt, sp.MatrixSymbol):
+                what = (f"a {r} x {c} matrix by a vector or matrix (a Jacobian)" if isinstance(claim.wrt, sp.MatrixSymbol)
+                        else f"a {r} x {c} matrix by the number {claim.wrt}")
+                return Unreadable(f"{self.src.place(offset)}: the derivative of {what} is not read; only a number "
+                                  "has a gradient here")
         pairs = [("lhs", "rhs")] if isinstance(claim, (Equal, Compare, Solves)) else [("result", None)]
         if isinstance(claim, Solves):
             pairs.append(("var", "value"))

@@ -27,6 +27,7 @@ class ShapeStore:
         self.declared = dict(declared or {})
         self.parent: dict[sp.Symbol, sp.Expr] = {}
         self.fresh: set[sp.Symbol] = set()
+        self.flexible: set[sp.Symbol] = set()  # placeholders that may be 1 (the shape of a zero)
 
     def shape(self, name: str, vector: bool) -> tuple[sp.Expr, sp.Expr]:
         if name in self.declared:
@@ -37,6 +38,13 @@ class ShapeStore:
             return d, sp.S.One
         r, c = placeholder(name, "rows"), placeholder(name, "cols")
         self.fresh |= {r, c}
+        return r, c
+
+    def zero_shape(self, key: str) -> tuple[sp.Expr, sp.Expr]:
+        """The shape of a zero vector or matrix ``\\mathbf{0}``: whatever it is added to or compared with (1 too)."""
+        r, c = placeholder(key, "rows"), placeholder(key, "cols")
+        self.fresh |= {r, c}
+        self.flexible |= {r, c}
         return r, c
 
     def find(self, d: sp.Expr) -> sp.Expr:
@@ -53,12 +61,12 @@ class ShapeStore:
             return True
         fa, fb = a in self.fresh, b in self.fresh
         if fa and fb:
-            keep, drop = sorted((a, b), key=str)
+            keep, drop = sorted((a, b), key=lambda x: (x in self.flexible, str(x)))
             self.parent[drop] = keep
             return True
         if fa or fb:
             free, other = (a, b) if fa else (b, a)
-            if other == 1:
+            if other == 1 and free not in self.flexible:
                 return False
             self.parent[free] = other
             return True
