@@ -8,6 +8,7 @@ parenthesised superscripts sample indices, other superscripts powers. Nothing is
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Optional, Union
 
@@ -40,6 +41,12 @@ def law_of(name: str) -> str:
 
 TRACE = frozenset({"\\operatorname{tr}", "\\operatorname{Tr}", "\\operatorname{trace}"})
 KNOWN_FUNCTIONS = VARIANCE | EXPECTATION | TRACE | frozenset({"\\mathcal{N}", "Gamma"})  # fixed meanings, never defined
+
+
+@functools.lru_cache(maxsize=8192)
+def _element_of(base: sp.IndexedBase, indices: tuple[sp.Expr, ...]) -> sp.Indexed:
+    """``base[indices]``, once per element (SymPy deduces the facts of every new Indexed again)."""
+    return base[indices]
 
 
 def _only_as_index(body: sp.Expr, var: sp.Symbol) -> bool:
@@ -682,7 +689,7 @@ class Transformer(AtomReader, MatrixOps):
         self.usage.family.add(name)
         if self.mode == "index":
             self.usage.label.add(name)
-        return self.kinds.base(name)[tuple(indices)]
+        return _element_of(self.kinds.base(name), tuple(indices))
 
     def _expand(self, d: Definition, args: list[sp.Expr], node: Union[Tree, Token]) -> sp.Expr:
         self.def_depth += 1

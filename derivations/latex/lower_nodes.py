@@ -111,7 +111,9 @@ def tokens(node: Tree) -> list[Token]:
 
 
 def is_num(e: sp.Basic) -> bool:
-    return isinstance(e, sp.Basic) and e.is_number and not e.free_symbols
+    if isinstance(e, (sp.Symbol, sp.Indexed)) or not isinstance(e, sp.Basic):
+        return False
+    return bool(e.is_number) and not e.free_symbols
 
 
 def decorated_scripts(postfix: Tree) -> bool:

@@ -5,6 +5,7 @@ their kinds (``Kinds``) and reads it again building SymPy objects of those kinds
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -84,10 +85,16 @@ class Kinds:
 
     def base(self, name: str) -> sp.IndexedBase:
         if name in self.label or name in self.integer:
-            return sp.IndexedBase(name, integer=True)
+            return _indexed_base(name, "integer")
         if name in self.positive_family:
-            return sp.IndexedBase(name, positive=True)
-        return sp.IndexedBase(name, real=True)
+            return _indexed_base(name, "positive")
+        return _indexed_base(name, "real")
+
+
+@functools.lru_cache(maxsize=4096)
+def _indexed_base(name: str, kind: str) -> sp.IndexedBase:
+    """One IndexedBase per name and kind (SymPy does not cache them, and deducing their facts is slow)."""
+    return sp.IndexedBase(name, **{kind: True})
 
 
 def decide_kinds(rows: Usage, assumed: Usage, relations: list[sp.Basic], used: set[str]) -> Kinds:
