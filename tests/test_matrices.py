@@ -158,7 +158,8 @@ def test_worked_examples_and_their_wrong_twins() -> None:
 
 
 def _one(tex: str) -> tuple[str, str]:
-    (deriv,) = read_tex_string(tex)
+    """The verdict of the one step of a display (an unread assumption line is reported apart, as a file problem)."""
+    deriv = read_tex_string(tex)[0]
     (res,) = check_derivation(deriv).steps
     return res.verdict, res.detail
 
@@ -239,6 +240,20 @@ REDTEAM = [
     ("large-entries-are-drawn", "% assume: A \\in \\mathbb{R}^{n \\times n}\n"
      "\\[ \\operatorname{tr}(A^T A) \\leq 2100 \\]", ("refuted",)),
     ("non-square-orthogonal", "% assume: Q^T Q = I, Q \\in \\mathbb{R}^{n \\times d}\n\\[ Q Q^T = I \\]", ("error",)),
+    # second round
+    ("zero-vector-is-drawn", r"\[ \mathbf{x}^T\mathbf{x} > 0 \]", ("refuted",)),
+    ("singular-matrix-is-drawn", r"\[ \det \mathbf{A} \neq 0 \]", ("refuted",)),
+    ("zero-semidefinite-is-drawn", "% assume: \\boldsymbol{\\Sigma} \\succeq 0\n"
+     r"\[ \operatorname{tr}(\boldsymbol{\Sigma}) > 0 \]", ("refuted",)),
+    ("invertible-is-respected", "% assume: \\mathbf{A} \\in \\mathbb{R}^{n\\times n}, \\det \\mathbf{A} \\neq 0\n"
+     r"\[ (\det \mathbf{A})^2 > 0 \]", ("supported",)),
+    ("other-matrix-assumptions-are-refused", "% assume: \\operatorname{tr}(\\mathbf{B}) > 0\n"
+     r"\[ \operatorname{tr}(\mathbf{B}) > 0 \]", ("error",)),
+    ("det-without-parentheses", r"\[ \det(\mathbf{A}\mathbf{B}) = \det \mathbf{A} \det \mathbf{B} \]", ACCEPTED),
+    ("det-of-a-product-without-parentheses", r"\[ \det \mathbf{A}\mathbf{B} = 0 \]", ("error",)),
+    ("bold-identity-with-size", r"\[ \mathbf{I}_n \mathbf{x} = \mathbf{x} \]", ACCEPTED),
+    ("bold-identity-in-an-assumption", "% assume: \\mathbf{Q}^T \\mathbf{Q} = \\mathbf{I}\n"
+     r"\[ \mathbf{Q}\mathbf{Q}^T = \mathbf{I} \]", ACCEPTED),
 ]
 
 
@@ -252,3 +267,18 @@ def test_counterexamples_respect_assumed_dimensions() -> None:
     verdict, detail = _one("% matrices: A\n% assume: A \\in \\mathbb{R}^{n \\times n}, n \\geq 2\n"
                            "\\[ \\det(2A) = 4 \\det A \\]")
     assert verdict == "refuted" and "n=1," not in detail, detail
+
+
+def test_a_name_keeps_one_kind_in_every_row() -> None:
+    """K x = y needs K a matrix, x K = K x needs K a number: neither reading holds for both rows."""
+    (deriv,) = read_tex_string("% assume: \\mathbf{x} \\in \\mathbb{R}^n, \\mathbf{y} \\in \\mathbb{R}^m\n"
+                               "\\begin{align} K \\mathbf{x} &= \\mathbf{y} \\\\ \\mathbf{x} K &= K \\mathbf{x} "
+                               "\\end{align}")
+    assert [r.verdict for r in check_derivation(deriv).steps] == ["unknown", "unknown"]
+
+
+def test_each_transposed_letter_is_read_both_ways_on_its_own() -> None:
+    (deriv,) = read_tex_string("\\begin{align} x^T y &= y^T x \\\\ (a b)^T &= b^T a^T \\end{align}")
+    first, second = check_derivation(deriv).steps
+    assert first.verdict == "unknown" and "x a matrix" in first.detail and "a a " not in first.detail
+    assert second.verdict in ACCEPTED

@@ -121,9 +121,22 @@ def symbolic_matrix(name: str, rows: int, cols: int, props: frozenset[str] = fro
     return sp.ImmutableMatrix(rows, cols, lambda i, j: entry(i, j))
 
 
-def draw_matrix(rng: random.Random, rows: int, cols: int, props: frozenset[str], small: bool) -> sp.ImmutableMatrix:
+def draw_matrix(rng: random.Random, rows: int, cols: int, props: frozenset[str], small: bool,
+                edge: str = "") -> sp.ImmutableMatrix:
     """Exact random entries respecting the properties: B B^T + I is positive definite, the Cayley transform of a
-    skew matrix is orthogonal; small integers first (readable counterexamples), then fractions."""
+    skew matrix is orthogonal; small integers first (readable counterexamples), then fractions. ``edge`` asks for
+    the zero matrix or a singular one where the properties allow it (x^T x > 0 fails only there)."""
+    if edge and not props & {"pd", "orthogonal", "invertible"}:
+        if edge == "zero" or min(rows, cols) == 1 and "psd" not in props and "symmetric" not in props:
+            return sp.ImmutableMatrix(sp.zeros(rows, cols))
+        m = draw_matrix(rng, rows, cols, props, small)
+        if props & {"psd", "symmetric"}:  # a singular one: B B^T with B of rank < n, or one row and column zeroed
+            keep = sp.eye(rows)
+            keep[rows - 1, rows - 1] = 0
+            return sp.ImmutableMatrix(keep * m * keep)
+        rows_ = [list(m.row(i)) for i in range(rows)]
+        rows_[-1] = list(rows_[0]) if rows > 1 else [0] * cols
+        return sp.ImmutableMatrix(rows_)
 
     scale = sp.Integer(1) if small else rng.choice(_ENTRY_SCALES)  # large and tiny entries too: no bound survives
 

@@ -232,7 +232,9 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
                 if r != c and props.get(str(m.name)):
                     raise Mismatch(f"{m.name} is {r} x {c} here, but a {', '.join(sorted(props[str(m.name)]))} "
                                    "matrix is square")
-                values[str(m.name)] = draw_matrix(rng, r, c, props.get(str(m.name), frozenset()), small=tried <= points // 2)
+                edge = "zero" if tried % 6 == 4 else "singular" if tried % 6 == 5 else ""
+                values[str(m.name)] = draw_matrix(rng, r, c, props.get(str(m.name), frozenset()),
+                                                  small=tried <= points // 2, edge=edge if rng.random() < 0.7 else "")
             lv, rv = _sides(claim, dim, values, svals)
             outcome = _agree(lv, rv, claim)
         except Mismatch as exc:
@@ -261,7 +263,8 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
     if symbolic_ok:
         parts.append(f"entrywise identity with symbolic entries at dimension{'s' if len(symbolic_ok) > 1 else ''} "
                      f"{', '.join(map(str, symbolic_ok))}")
-    parts.append(f"{agreed} random exact points agree (dimensions {', '.join(map(str, sizes)) or 'none'})")
+    parts.append(f"{agreed} random exact points agree (" + (f"dimensions {', '.join(map(str, sizes))}" if sizes
+                                                            else "every shape fixed") + ")")
     if symbolic_no:
         return Evidence("none", f"with symbolic entries the sides differ at dimension {symbolic_no[0]}, but no "
                                 f"counterexample was found among random matrices; " + "; ".join(parts), None, agreed)
@@ -292,8 +295,8 @@ def matrix_proof(claim: Claim) -> tuple[bool, str]:
     elif isinstance(claim, DerivativeOf):
         lhs, rhs = _as_trace(Diff(claim.of, claim.wrt, 1)), _as_trace(claim.result)
     elif isinstance(claim, Solves):
-        sub = {claim.var: claim.value}
-        lhs, rhs = _as_trace(claim.lhs.xreplace(sub)), _as_trace(claim.rhs.xreplace(sub))
+        sub = {claim.var: claim.value}  # after the derivatives are taken: a gradient is by the symbol itself
+        lhs, rhs = _as_trace(claim.lhs).xreplace(sub), _as_trace(claim.rhs).xreplace(sub)
     else:
         return False, "no symbolic rule for a matrix inequality"
     if isinstance(lhs, sp.MatrixExpr) and not isinstance(rhs, sp.MatrixExpr) and lhs.shape == (1, 1):

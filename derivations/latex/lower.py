@@ -192,11 +192,8 @@ class Transformer(AtomReader, MatrixOps):
                     value = self._power_after(value, rest[0], "a trace")
                 return Val("other", value), 2
             if d is None and val.name in TRACE:
-                if not rest:
-                    raise self.error(f"{val.name} needs an operand", it)
-                if any(r.data == "bigop" for r in rest):
-                    raise self.error(f"ambiguous: the scope of {val.name} before a sum; write {val.name}(...)", it)
-                return Val("other", self.trace(self.materialize(self._fold(rest)), it)), len(rest) + 1  # tr AB
+                run = self._one_operand(rest, val.name, it)
+                return Val("other", self.trace(self.materialize(self._fold(run)), it)), len(run) + 1
             if d is None and nxt is not None and nxt.data in ("paren", "scripted") and val.name not in self.bindings:
                 applied = self._application(val.name, nxt, rest[0], it)
                 if applied is not None:
@@ -484,6 +481,10 @@ class Transformer(AtomReader, MatrixOps):
         if grp is not None:
             arg = self._group_value(grp)
             used = 2
+        elif kind == "det":
+            run = self._one_operand(rest, "\\det", it)
+            arg = self.materialize(self._fold(run))
+            used = len(run) + 1
         else:
             later = [r for r in rest[1:] if r.data == "bigop"] if rest[0].data != "bigop" else []
             if later:  # log(theta sum_n y_n) or (log theta) sum_n y_n: both are written this way
@@ -505,6 +506,20 @@ class Transformer(AtomReader, MatrixOps):
             base = self._bound(base_t[0])
             out = out / sp.log(base)
         return Val("other", out), used
+
+    def _one_operand(self, rest: list[Tree], what: str, head: Tree) -> list[Tree]:
+        """The operand of ``\\det`` or ``\\operatorname{tr}`` without parentheses: one factor, up to the next such
+        operator (``\\det A \\det B``); ``\\det AB`` could be det(AB) or det(A) B, so it is refused (rule 1)."""
+        if not rest:
+            raise self.error(f"{what} needs an operand", head)
+        run: list[Tree] = []
+        for r in rest:
+            if r.data in ("func", "bigop") or (r.data == "postfix" and postfix_name(r) in TRACE):
+                break
+            run.append(r)
+        if len(run) != 1 or run[0].data == "mulop":
+            raise self.error(f"ambiguous: the operand of {what} without parentheses; write {what}(...)", head)
+        return run
 
     def _group_value(self, grp: Tree) -> sp.Expr:
         exprs = trees(grp)
@@ -677,6 +692,7 @@ class Transformer(AtomReader, MatrixOps):
                                  "number names one of a family of vectors or matrices", node)
             full = f"{name}_{{{','.join(map(str, indices))}}}"
             self.usage.bare.add(full)
+            self.usage.family.add(name)
             return self.matrix_symbol(full, kind == "vector")
         self._not_vector(name, node)
         if name == "e" and "e" not in self.kinds.letters:

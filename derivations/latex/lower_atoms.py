@@ -327,7 +327,8 @@ class AtomReader:
             for a, cmp_t, b, node in zip(exprs, parts[1::2], exprs[1:], parts[2::2]):
                 tok = cmp_t.children[0]
                 op = str(tok).lstrip("\\")
-                if tok.type in ("EQ", "SUCC") or isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):
+                if tok.type in ("EQ", "SUCC") or any(isinstance(x, sp.Basic) and x.has(sp.MatrixSymbol)
+                                                     for x in (a, b)):
                     if tok.type == "SUCC" and isinstance(a, sp.Symbol):
                         self.usage.definite.add(a.name)  # \Sigma \succ 0 says that \Sigma is a matrix
                     if not self.collecting:
@@ -427,6 +428,8 @@ class AtomReader:
         shape = (dims[0], dims[1] if len(dims) > 1 else sp.S.One)
         for name in names:
             self.usage.shapes[name] = shape
+            if len(dims) == 1:
+                self.usage.one_dim.add(name)
 
     def _membership(self, t: Tree) -> list[sp.Basic]:
         """``x, y \\in S``: whole numbers for \\mathbb{Z} and ``\\{a, \\dots, b\\}``, bounds for the latter."""

@@ -277,15 +277,30 @@ def _letters(node: Tree) -> tuple[str, ...]:
 
 _UPPER_GREEK = frozenset({"Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi", "Psi", "Omega", "Pi"})
 SCALAR_MATRIX_READING = "@matrix:"  # + a name: the reading in which that plain capital beside matrices is one
-MATRIX_READING = "@matrices"  # the reading in which the transposed lowercase letters are matrices, not vectors
+VECTOR_MATRIX_READING = "@vector:"  # + a name: the reading in which that transposed lowercase letter is a matrix
+MAX_READINGS = 5  # names read two ways in one display (2^5 readings of it at most)
 
 
-def _reading_label(functions: frozenset[str], names: list[str], both: frozenset[str] = frozenset()) -> str:
+def _written(claim: Claim) -> set[str]:
+    """The names a claim writes: symbols, vectors and matrices, families, functions."""
+    if isinstance(claim, Readings):
+        return set().union(*(_written(c) for _, c in claim.readings))
+    out: set[str] = set()
+    for f in dataclasses.fields(claim) if dataclasses.is_dataclass(claim) else ():
+        v = getattr(claim, f.name)
+        if isinstance(v, sp.Basic):
+            out |= {str(a.name) for a in v.atoms(sp.Symbol, sp.MatrixSymbol)}
+            out |= {str(b.label) for b in v.atoms(sp.IndexedBase)}
+            out |= {type(a).__name__ for a in v.atoms(sp.core.function.AppliedUndef)}
+    return out
+
+
+def _reading_label(functions: frozenset[str], names: list[str]) -> str:
     def one(n: str) -> str:
-        if n == MATRIX_READING:
-            return f"{', '.join(sorted(both))} {'matrices' if n in functions else 'vectors'}"
+        if n.startswith(VECTOR_MATRIX_READING):
+            return f"{n.split(':', 1)[1]} {'a matrix' if n in functions else 'a vector'}"
         if n.startswith(SCALAR_MATRIX_READING):
-            return f"{n[len(SCALAR_MATRIX_READING):]} {'a matrix' if n in functions else 'a number'}"
+            return f"{n.split(':', 1)[1]} {'a matrix' if n in functions else 'a number'}"
         return f"{n} is a function" if n in functions else f"{n}(...) is {n} times (...)"
 
     return "; ".join(one(n) for n in names)
@@ -644,7 +659,7 @@ class _FileReader:
                 continue
             if usage is not None and (not relevant or c.names & reach):
                 for name in ("index", "upper", "label", "family", "bare", "integer", "transposed", "shapes",
-                             "matrix_props", "definite"):
+                             "matrix_props", "definite", "one_dim"):
                     getattr(usage, name).update(getattr(c.usage, name))
             keep = c.rels if collecting or set().union(*(_subjects(r) for r in c.rels)) & reach else []
             relations.extend(keep)
@@ -709,42 +724,37 @@ class _FileReader:
                            rows)
             return d
         both, plain = self.vector_or_matrix, self.scalar_or_matrix
-        if both:  # rule 15 names a transposed letter a matrix; a lowercase one is usually a vector: check both
-            amb = amb + [MATRIX_READING]
-        amb = amb + [SCALAR_MATRIX_READING + n for n in sorted(plain)]
+        # rule 15: a transposed lowercase letter may be a vector or a matrix, a plain capital beside matrices a
+        # number or a matrix; each is a reading of its own, like a function name of rule 14
+        toggles = [VECTOR_MATRIX_READING + n for n in sorted(both)] + [SCALAR_MATRIX_READING + n for n in sorted(plain)]
+        if len(amb) + len(toggles) > MAX_READINGS:
+            shown = ", ".join(amb + sorted(both | plain))
+            for pr in rows[:1]:
+                self._emit(d, Unreadable(f"{self.src.place(pr.row.offset)}: too many names that may be read two "
+                                         f"ways ({shown}); declare '% functions:', '% vectors:', '% matrices:' or "
+                                         "'% scalars:'"), "", pr.row.offset, rows)
+            return d
+        amb = amb + toggles
         subsets = [frozenset(c) for k in range(len(amb) + 1) for c in itertools.combinations(amb, k)]
 
         def kinds_for(sub: frozenset[str]) -> Kinds:
-            out = kinds
-            if MATRIX_READING in sub:
-                out = dataclasses.replace(out, vectors=out.vectors - both, matrices=out.matrices | both)
-            named = {t[len(SCALAR_MATRIX_READING):] for t in sub if t.startswith(SCALAR_MATRIX_READING)}
-            if named:
-                out = dataclasses.replace(out, matrices=out.matrices | named)
-            return out
+            to_matrix = {t.split(":", 1)[1] for t in sub if t[:1] == "@"}
+            if not to_matrix:
+                return kinds
+            return dataclasses.replace(kinds, vectors=kinds.vectors - to_matrix, matrices=kinds.matrices | to_matrix)
 
         runs = [self._build(rows, kinds_for(reading), ranges, env, frozenset(n for n in reading if n[:1] != "@"))
                 for reading in subsets]
-        for toggle in [t for t in amb if t[:1] == "@"]:
-            # a kind under which some step's shapes cannot agree, where the other kind has none, is not meant
-            bad = {sub for sub, run in zip(subsets, runs) if any(isinstance(c, Unreadable) and c.ill_typed
-                                                                 for c, _, _ in run)}
-            on = {sub for sub in subsets if toggle in sub}
-            for drop in (on, set(subsets) - on):
-                if drop <= bad and not (set(subsets) - drop) & bad:
-                    keep = [(sub, run) for sub, run in zip(subsets, runs) if sub not in drop]
-                    fixed = toggle in keep[0][0]
-                    amb = [n for n in amb if n != toggle]
-                    subsets = [sub - {toggle} for sub, _ in keep]
-                    runs = [run for _, run in keep]
-                    if fixed:
-                        kinds = kinds_for(frozenset({toggle}))
-                        if toggle == MATRIX_READING:
-                            both = frozenset()
-                    break
+        if toggles:
+            # a reading under which some step's shapes cannot agree is not what the author meant; the others
+            # stand for the whole display (a name keeps one kind in every row)
+            good = [k for k, run in enumerate(runs)
+                    if not any(isinstance(c, Unreadable) and c.ill_typed for c, _, _ in run)]
+            if good and len(good) < len(runs):
+                subsets, runs = [subsets[k] for k in good], [runs[k] for k in good]
         if len({len(r) for r in runs}) > 1:
+            shown = ", ".join(n.split(":", 1)[-1] for n in amb)
             for claim, by, off in runs[0]:
-                shown = ", ".join(x for n in amb for x in (sorted(both) if n == MATRIX_READING else [n.split(":", 1)[-1]]))
                 self._emit(d, Unreadable(f"{self.src.place(off)}: the readings of {shown} "
                                          "give different steps; declare '% functions: ...', '% vectors: ...' or "
                                          "'% matrices: ...', or write products with \\cdot"), by, off, rows)
@@ -755,38 +765,41 @@ class _FileReader:
             if all(c == claims[0] for c in claims[1:]):
                 self._emit(d, claim, by, off, rows)
                 continue
-            rel = [n for n in amb if any(claims[index[s]] != claims[index[s ^ {n}]] for s in subsets)]
-            mine = [sub for sub in subsets if sub <= set(rel)]
-            labels = [_reading_label(sub, rel, both) for sub in mine]
+            rel = [n for n in amb if any(s ^ {n} in index and claims[index[s]] != claims[index[s ^ {n}]]
+                                         for s in subsets)]
+            if not rel:  # not every combination is left: the names this step writes, of those read two ways
+                written = set().union(*(_written(c) for c in claims))
+                rel = [n for n in amb if len({n in s for s in subsets}) > 1
+                       and (n.split(":", 1)[-1] in written or display_name(n.split(":", 1)[-1]) in written)]
+            pairs: dict[str, Claim] = {}
+            for sub, c in zip(subsets, claims):
+                pairs.setdefault(_reading_label(sub & set(rel), rel), c)
             funcs = [n for n in rel if n[:1] != "@"]
-            plain_rel = sorted(n[len(SCALAR_MATRIX_READING):] for n in rel if n.startswith(SCALAR_MATRIX_READING))
+            vec = sorted(n.split(":", 1)[1] for n in rel if n.startswith(VECTOR_MATRIX_READING))
+            mat = sorted(n.split(":", 1)[1] for n in rel if n.startswith(SCALAR_MATRIX_READING))
             names = ", ".join(funcs)
             settle = (f"Declare '% functions: {names}' if {'they are functions' if len(funcs) > 1 else 'it is a function'}"
                       ", or write the product with \\cdot." if funcs else "")
-            if MATRIX_READING in rel:
-                shown = ", ".join(sorted(both))
+            if vec:
+                shown = ", ".join(vec)
                 settle = (settle + f" Declare '% vectors: {shown}' or '% matrices: {shown}' (a transposed letter is "
                           "a matrix unless declared; bold lowercase letters are vectors).").strip()
-            if plain_rel:
-                shown = ", ".join(plain_rel)
+            if mat:
+                shown = ", ".join(mat)
                 settle = (settle + f" Declare '% matrices: {shown}' or '% scalars: {shown}' (a plain letter next to "
                           "vectors and matrices may be either).").strip()
-            pairs = [(label, claims[index[sub]]) for label, sub in zip(labels, mine)]
-            typed = [(label, c) for label, c in pairs if not (isinstance(c, Unreadable) and c.ill_typed)]
-            if typed and len(typed) < len(pairs) and any(n[:1] == "@" for n in rel):
-                pairs = typed  # a reading whose shapes cannot agree is not what the author meant
             if len(pairs) == 1:
-                self._emit(d, pairs[0][1], by, off, rows)
+                self._emit(d, next(iter(pairs.values())), by, off, rows)
                 continue
-            self._emit(d, Readings(tuple(pairs), settle), by, off, rows)
+            self._emit(d, Readings(tuple(pairs.items()), settle), by, off, rows)
         return d
 
     def _matrix_kinds(self, kinds: Kinds, u_rows: Usage, u_assume: Usage) -> Kinds:
         """Rule 15: declared, shaped and bold names; a transposed letter is a matrix (lowercase: a vector);
         I is the identity where the display has vectors or matrices and I is not declared otherwise."""
         shaped = u_assume.shapes
-        vectors = set(self.declared_vectors) | {n for n, (_, c) in shaped.items() if c == 1}
-        matrices = set(self.declared_matrices) | {n for n, (_, c) in shaped.items() if c != 1}
+        vectors = set(self.declared_vectors) | (set(shaped) & u_assume.one_dim)
+        matrices = set(self.declared_matrices) | (set(shaped) - u_assume.one_dim)
         transposed = (self.file_transposed | u_rows.transposed | u_assume.transposed) - set(self.letters) - vectors \
             - matrices
         matrices |= (self.file_definite | u_assume.definite) - set(self.letters) - vectors
@@ -798,7 +811,7 @@ class _FileReader:
                 if not upper:
                     both.add(n)
         self.vector_or_matrix = frozenset(both)
-        used = u_rows.names() | u_rows.transposed
+        used = u_rows.names() | u_rows.transposed | u_assume.names()
         any_matrix = bool(vectors | matrices) or any(n.startswith("\\mathbf{") and n not in self.letters for n in used)
         identity = {n for n in ("I", "\\mathbf{I}") if any_matrix and n in used and n not in self.letters
                     and n not in vectors | matrices | set(self.declared_funcs)}
