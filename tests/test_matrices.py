@@ -282,3 +282,8 @@ def test_each_transposed_letter_is_read_both_ways_on_its_own() -> None:
     first, second = check_derivation(deriv).steps
     assert first.verdict == "unknown" and "x a matrix" in first.detail and "a a " not in first.detail
     assert second.verdict in ACCEPTED
+
+
+def test_transpose_mark_and_the_number_t_in_one_row_are_ambiguous() -> None:
+    verdict, detail = _one(r"\[ \frac{1-\gamma^{T}}{1-\gamma} = \sum_{t=0}^{T-1}\gamma^t \]")
+    assert verdict == "error" and "ambiguous" in detail

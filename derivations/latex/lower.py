@@ -444,6 +444,9 @@ class Transformer(AtomReader, MatrixOps):
                     if a.data == "font" and re.fullmatch(r"\\(mathsf|mathrm|text|mathit)\s*\{\s*T\s*\}",
                                                           str(a.children[0])):
                         return True
+        if letter == "T" and self.t_is_a_number:
+            raise self.error("ambiguous: ^T is a transpose (rule 13), but this row also writes T as a number (a "
+                             "horizon, a bound); give that number another letter", sup)
         return letter == "T"
 
     def _applied_power(self, d: Definition, post: Tree, head: Tree) -> sp.Expr:

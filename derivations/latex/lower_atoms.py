@@ -54,6 +54,7 @@ class AtomReader:
         self.usage = usage if usage is not None else Usage()
         self.bindings: dict[str, sp.Expr] = {}
         self.shapes = ShapeStore()  # the display's shapes (rule 15); the pipeline shares one per display
+        self.t_is_a_number = False  # the row writes T other than as ^T (then ^T is ambiguous)
         self.norm_index = ""  # the subscript of the norm being read (\|x\|_2, \|A\|_F)
         self.limits: dict[str, tuple[sp.Expr, sp.Expr]] = {}
         self.mode = "normal"

@@ -187,6 +187,21 @@ _NOTED_REL = re.compile(r"\\(approx|simeq|propto|sim|thickapprox|approxeq)(?![a-
 _NAMED = ("letter", "greek", "ell", "mathcal", "decorated", "font", "bold", "prob_name", "expect_name")
 
 
+def _t_is_a_number(tree: Tree) -> bool:
+    """Does the row write the letter T other than as ``^T`` (a horizon, a bound: then ``^T`` may be a power)?"""
+    letters = sum(1 for t in tree.iter_subtrees() if t.data == "letter" and str(t.children[0]) == "T")
+    letters += sum(1 for t in tree.iter_subtrees() if t.data in ("simple", "index_var")
+                   and any(isinstance(c, Token) and str(c) == "T" for c in t.children))
+    marks = 0
+    for t in tree.iter_subtrees():
+        if t.data == "superscript":
+            b = [c for c in t.children if isinstance(c, Tree)]
+            if b and any(str(tok) == "T" for tok in b[0].scan_values(lambda v: isinstance(v, Token))) and \
+                    sum(1 for _ in b[0].scan_values(lambda v: isinstance(v, Token))) == 1:
+                marks += 1
+    return letters > marks
+
+
 def _names(tree: Tree) -> set[str]:
     """Every letter-like name written in a tree (also as an index or a sum's variable)."""
     out = {atom_name(t) for t in tree.iter_subtrees() if t.data in _NAMED}
@@ -578,6 +593,7 @@ class _FileReader:
         t.random_decl, t.independent_decl, t.iid_decl = self.random_decl, self.independent_decl, self.iid_decl
         t.unread_laws, t.solved_names, t.broken_decl = self.unread_laws, self.solved_names, self.broken_decl
         t.row_names = set(pr.names)
+        t.t_is_a_number = _t_is_a_number(pr.tree)
         kids = pr.tree.children
         if pr.definition is not None:
             kids = kids[1:]
