@@ -287,3 +287,37 @@ def test_each_transposed_letter_is_read_both_ways_on_its_own() -> None:
 def test_transpose_mark_and_the_number_t_in_one_row_are_ambiguous() -> None:
     verdict, detail = _one(r"\[ \frac{1-\gamma^{T}}{1-\gamma} = \sum_{t=0}^{T-1}\gamma^t \]")
     assert verdict == "error" and "ambiguous" in detail
+
+
+THIRD = [
+    ("zero-over-zero-is-no-counterexample", r"\[ \frac{\mathbf{x}^T\mathbf{y}}{\mathbf{y}^T\mathbf{x}}\mathbf{z} "
+     r"= \mathbf{z} \]", ACCEPTED),
+    ("covariance-of-a-gaussian-is-definite", r"\[ \nabla_{\boldsymbol{\mu}} \log \mathcal{N}(\mathbf{x} \mid "
+     r"\boldsymbol{\mu}, \boldsymbol{\Sigma}) = \boldsymbol{\Sigma}^{-1}(\mathbf{x}-\boldsymbol{\mu}) \]", ACCEPTED),
+    ("e-to-a-one-by-one-product", r"\[ \nabla_{\mathbf{w}} \log(1 + e^{-y\mathbf{w}^T\mathbf{x}}) = "
+     r"\frac{-y}{1 + e^{y \mathbf{w}^T\mathbf{x}}}\mathbf{x} \]", ACCEPTED),
+    ("e-to-a-one-by-one-product-wrong", r"\[ e^{\mathbf{x}^T\mathbf{y}} = e^{\mathbf{x}^T\mathbf{x}} \]",
+     ("refuted",)),
+]
+
+
+@pytest.mark.parametrize("tex,expected", [r[1:] for r in THIRD], ids=[r[0] for r in THIRD])
+def test_third_red_team_cases(tex: str, expected: tuple[str, ...]) -> None:
+    verdict, detail = _one(tex)
+    assert verdict in expected, detail
+
+
+def test_sympy_derivative_of_a_sum_of_traces_is_not_a_proof() -> None:
+    """SymPy 1.14 differentiates lambda tr(w^T w) + tr((y - Xw)^T (y - Xw))/2 by w to 0: no proof from that."""
+    (deriv,) = read_tex_string(
+        "% assume: \\lambda > 0\n\\begin{align} \\nabla_{\\mathbf{w}}\\left(\\frac12\\|\\mathbf{y}-\\mathbf{X}"
+        "\\mathbf{w}\\|^2+\\lambda\\|\\mathbf{w}\\|^2\\right) &= 0 \\\\ \\Rightarrow \\mathbf{w} &= (\\mathbf{X}^T"
+        "\\mathbf{X}+\\lambda\\mathbf{I})^{-1}\\mathbf{X}^T\\mathbf{y} \\end{align}")
+    steps = check_derivation(deriv).steps
+    assert [s.verdict for s in steps] == ["noted", "refuted"]
+
+
+def test_solving_for_a_number_from_a_one_by_one_product() -> None:
+    (deriv,) = read_tex_string("\\begin{align} \\mathbf{w}^T\\mathbf{x} + b &= 0 \\\\ \\Rightarrow b &= "
+                               "-\\mathbf{w}^T\\mathbf{x} \\end{align}")
+    assert [s.verdict for s in check_derivation(deriv).steps][-1] in ACCEPTED

@@ -280,6 +280,8 @@ class _Walk:
             if acc.cols != v.rows:
                 raise MatrixError(f"a {shape_text(acc.shape)} times a {shape_text(v.shape)} matrix")
             acc = sp.ImmutableMatrix(acc * v)
+        if acc is not None and scalar.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise MatrixError("a factor has no value here (a division by zero)")  # 0 * zoo entries would read as 0
         return scalar if acc is None else sp.ImmutableMatrix(acc * scalar)
 
     @staticmethod

@@ -203,7 +203,7 @@ class Transformer(AtomReader, MatrixOps):
                 if is_operator(val.name) and rest:
                     raise self.error(f"{val.name} takes its argument in parentheses: {val.name}(x)", it)
             if d is not None and d.kind == "func" and nxt is not None and nxt.data == "paren":
-                args = [self.value(e) for e in trees(nxt)]
+                args = [self.number(self.value(e), f"an argument of {val.name}", rest[0]) for e in trees(nxt)]
                 if len(args) != len(d.params):
                     raise self.error(f"{val.name} is defined with {len(d.params)} argument(s), "
                                      f"used with {len(args)}", rest[0])
@@ -267,7 +267,7 @@ class Transformer(AtomReader, MatrixOps):
     def _opaque(self, name: str, exprs: list[Tree], seps: list[str]) -> sp.Expr:
         """A declared (or rule-14) function applied: opaque; a bar or semicolon is part of its name."""
         self.no_assign(exprs)
-        args = [self.value(e) for e in exprs]
+        args = [self.number(self.value(e), f"an argument of {name}", None) for e in exprs]
         fname = name
         for sep, tag in (("MID", "|"), ("SEMI", ";")):
             if sep in seps:
@@ -354,6 +354,8 @@ class Transformer(AtomReader, MatrixOps):
         if self.shape_of(r)[1] != 1:
             raise self.error("\\mathcal{N}(x | mu, Sigma) is read for a column vector x", head)
         sq = self.square(cov, "a covariance", head)
+        if isinstance(sq, sp.MatrixSymbol):
+            self.usage.covariances.add(str(sq.name))  # a covariance is positive definite (an added assumption)
         self.product([sq, r], head)  # the shapes must agree
         d = self.shape_of(r)[0]
         quad = self.number(self.product([self.transpose(r, head), self.mpower(sq, sp.Integer(-1), head), r], head),
@@ -769,7 +771,7 @@ class Transformer(AtomReader, MatrixOps):
             name = "pi"
         if name is not None:
             if name == "e" and sup is not None and sub is None and "e" not in self.kinds.letters:
-                val: sp.Expr = sp.exp(self._bound(trees(sup)[0]))
+                val: sp.Expr = sp.exp(self.number(self._bound(trees(sup)[0]), "an exponent", sup))
             else:
                 if sample is not None or sub is not None:
                     idx = ([sample] if sample is not None else []) + (self._indices(sub) if sub else [])

@@ -717,7 +717,7 @@ class _FileReader:
         said = Usage()
         relations, statements, unread = self._relations(active, kinds, False, u_rows.names() | dims, said)
         self.declared_shapes = {display_name(n): shape for n, shape in u_assume.shapes.items()}
-        self.square = sorted({name for name, _ in said.matrix_props})  # every declarable property is of a square
+        self.square = sorted({name for name, _ in said.matrix_props} | u_rows.covariances)  # every declarable property is of a square
         bad = sorted({line for off, line in self.bad_assumes.items() if off < env.offset} | unread)
         self.blocked = (f"the assumption at line {', '.join(map(str, bad))} could not be read (see above); a "
                         "step checked without it could be refuted outside what was assumed") if bad else ""
@@ -726,7 +726,9 @@ class _FileReader:
         d.assumptions = Assumptions(sizes=sizes, relations=tuple(dict.fromkeys(relations)),
                                     cover=tuple(dict.fromkeys(covers(relations, ranges))),
                                     statements=tuple(dict.fromkeys(statements)),
-                                    matrices=tuple(sorted(said.matrix_props)))
+                                    matrices=tuple(sorted(said.matrix_props | {(n, "pd") for n in u_rows.covariances})))
+        d.added.extend(f"{n} is positive definite (the covariance of a Gaussian)" for n in sorted(u_rows.covariances)
+                       if (n, "pd") not in said.matrix_props)
         d.declared.extend(self.declaration_lines)
         d.added.extend(f"{n} takes whole-number values (compared with an index in an indicator)"
                        for n in sorted(kinds.label))

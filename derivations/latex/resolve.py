@@ -38,6 +38,7 @@ class Usage:
     shapes: dict[str, tuple[sp.Expr, sp.Expr]] = field(default_factory=dict)  # x \in \mathbb{R}^{n}
     products: list[frozenset[str]] = field(default_factory=list)  # the letters of each product written
     inverted: set[str] = field(default_factory=set)  # plain letters written with ^{-1}
+    covariances: set[str] = field(default_factory=set)  # matrices written as the covariance of a \\mathcal{N}
     one_dim: set[str] = field(default_factory=set)  # names shaped \\mathbb{R}^{n} (vectors; n x 1 is a matrix)
     definite: set[str] = field(default_factory=set)  # letters assumed \succ 0 or \succeq 0 (matrices)
     matrix_props: set[tuple[str, str]] = field(default_factory=set)  # (name, "pd"), from \Sigma \succ 0
