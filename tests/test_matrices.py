@@ -247,8 +247,12 @@ REDTEAM = [
      r"\[ \operatorname{tr}(\boldsymbol{\Sigma}) > 0 \]", ("refuted",)),
     ("invertible-is-respected", "% assume: \\mathbf{A} \\in \\mathbb{R}^{n\\times n}, \\det \\mathbf{A} \\neq 0\n"
      r"\[ (\det \mathbf{A})^2 > 0 \]", ("supported",)),
-    ("other-matrix-assumptions-are-refused", "% assume: \\operatorname{tr}(\\mathbf{B}) > 0\n"
-     r"\[ \operatorname{tr}(\mathbf{B}) > 0 \]", ("error",)),
+    ("an-inequality-about-matrices-supports-no-bound", "% assume: \\operatorname{tr}(\\mathbf{B}) > 0\n"
+     r"\[ \operatorname{tr}(\mathbf{B}) > 0 \]", ("unknown",)),
+    ("assumptions-about-determinants-hold-at-every-point", "% assume: \\det(\\mathbf{A}) > 0\n"
+     r"\[ \log\det(\mathbf{A}^2) = 2\log\det \mathbf{A} \]", ("supported",)),
+    ("an-unnamed-matrix-constrains-a-number", "% assume: \\det(\\mathbf{A}) > c\n\\[ c + 1 = 1 + c \\]",
+     ("unknown",)),
     ("det-without-parentheses", r"\[ \det(\mathbf{A}\mathbf{B}) = \det \mathbf{A} \det \mathbf{B} \]", ACCEPTED),
     ("det-of-a-product-without-parentheses", r"\[ \det \mathbf{A}\mathbf{B} = 0 \]", ("error",)),
     ("bold-identity-with-size", r"\[ \mathbf{I}_n \mathbf{x} = \mathbf{x} \]", ACCEPTED),

@@ -18,7 +18,7 @@ import sympy as sp
 
 from derivations.kernel.calculus import Diff
 from derivations.kernel.claims import Assumptions, Claim, Compare, DerivativeOf, Equal, Solves
-from derivations.kernel.matrices import (Grad, MatrixError, Scalar, Value, draw_matrix, evaluate_matrices, matrix_symbols,
+from derivations.kernel.matrices import (Grad, MatrixError, has_matrices, Scalar, Value, draw_matrix, evaluate_matrices, matrix_symbols,
                                          shape_text, show_matrix, symbolic_matrix)
 from derivations.kernel.numeric import Evidence, _compare
 from derivations.kernel.sampler import Sampler, SamplingError
@@ -177,6 +177,53 @@ def _dims_allowed(a: Assumptions, dims: list[sp.Symbol], d: int) -> bool:
     return True
 
 
+def _matrix_relations(a: Assumptions, mats: list[sp.MatrixSymbol]) -> tuple[list[sp.Basic], str]:
+    """The assumptions about numbers made of matrices (det(A + B) != 0), with the claim's shapes put in; and why
+    the claim cannot be checked when one of them names a matrix the claim does not use but shares a number."""
+    by_name = {str(m.name): m for m in mats}
+    out: list[sp.Basic] = []
+    for r in a.relations:
+        if not has_matrices(r):
+            continue
+        named = r.atoms(sp.MatrixSymbol)
+        missing = [m for m in named if str(m.name) not in by_name]
+        if missing:
+            shared = {x for x in r.free_symbols if isinstance(x, sp.Symbol)}
+            if shared & {x for m in mats for d in m.shape for x in sp.sympify(d).free_symbols}:
+                return [], f"the assumption {r} constrains this claim through a matrix it does not use"
+            continue
+        sub: dict[sp.Basic, sp.Basic] = {}
+        for m in named:
+            for mine, theirs in zip(m.shape, by_name[str(m.name)].shape):
+                if isinstance(mine, sp.Symbol) and mine != theirs:
+                    sub[mine] = theirs
+        out.append(r.xreplace(sub) if sub else r)
+    return out, ""
+
+
+def _holds(r: sp.Basic, dims: dict[sp.Basic, int], mats: dict[str, sp.ImmutableMatrix],
+           scalars: dict[sp.Basic, sp.Expr]) -> bool:
+    """Does an assumption about matrices hold at this point (exactly, or at guaranteed precision)?"""
+    try:
+        lv = _as_number(evaluate_matrices(r.lhs, dims, mats, scalars))
+        rv = _as_number(evaluate_matrices(r.rhs, dims, mats, scalars))
+    except (MatrixError, ZeroDivisionError, ValueError, TypeError):
+        return False
+    if isinstance(lv, sp.MatrixBase) or isinstance(rv, sp.MatrixBase):
+        return False
+    d = sp.sympify(lv - rv)
+    if d.has(sp.zoo, sp.nan, sp.I) or d.free_symbols:
+        return False
+    if not d.is_Rational:
+        try:
+            d = d.evalf(40, strict=True)
+        except Exception:  # noqa: BLE001 - no guaranteed sign: the point is not used
+            return False
+    sign = int(bool(d > 0)) - int(bool(d < 0))
+    return {sp.StrictGreaterThan: sign > 0, sp.GreaterThan: sign >= 0, sp.StrictLessThan: sign < 0,
+            sp.LessThan: sign <= 0, sp.Unequality: sign != 0, sp.Equality: sign == 0}.get(type(r), False)
+
+
 def _by_matrix(claim: Claim, exprs: list[sp.Basic]) -> bool:
     """A derivative by a matrix (not a vector): one partial derivative per entry, so dimensions stay small."""
     wrts = [g.wrt for e in exprs for g in e.atoms(Grad)] + [d.wrt for e in exprs for d in e.atoms(Diff)]
@@ -211,13 +258,17 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
             symbolic_ok.append(d)
         elif r is False:
             symbolic_no.append(d)
+    mrels, unmatched = _matrix_relations(a, mats)
+    if unmatched:
+        return Evidence("none", unmatched)
+    a = dataclasses.replace(a, relations=tuple(r for r in a.relations if not has_matrices(r)))
     a2 = dataclasses.replace(a, sizes=tuple(dict.fromkeys(a.sizes + tuple(dims))),
                              size_range=MATRIX_DERIVATIVE_SIZES if _by_matrix(claim, exprs) else RANDOM_SIZES)
     sampler = Sampler(a2, seed)
     rng = random.Random(seed)
     scalars = _scalars(exprs, dims)
     stand_in = [sp.Tuple(*scalars, *dims)]
-    agreed, tried, seen_dims = 0, 0, set()
+    agreed, tried, seen_dims, inside = 0, 0, set(), 0
     while agreed < points and tried < points * 4 and time.monotonic() < deadline:
         tried += 1
         try:
@@ -227,14 +278,19 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
             dim = {s: inst.ints[s] for s in dims}
             svals = {s: inst.value_of(s) for s in scalars}
             values = {}
+            at_edge = False
             for m in mats:
                 r, c = (int(evaluate_matrices(x, dim, {}, {})) for x in (m.rows, m.cols))
                 if r != c and props.get(str(m.name)):
                     raise Mismatch(f"{m.name} is {r} x {c} here, but a {', '.join(sorted(props[str(m.name)]))} "
                                    "matrix is square")
                 edge = "zero" if tried % 6 == 4 else "singular" if tried % 6 == 5 else ""
+                edge = edge if rng.random() < 0.7 else ""
+                at_edge = at_edge or bool(edge)
                 values[str(m.name)] = draw_matrix(rng, r, c, props.get(str(m.name), frozenset()),
-                                                  small=tried <= points // 2, edge=edge if rng.random() < 0.7 else "")
+                                                  small=tried <= points // 2, edge=edge)
+            if not all(_holds(r, dim, values, svals) for r in mrels):
+                continue
             lv, rv = _sides(claim, dim, values, svals)
             outcome = _agree(lv, rv, claim)
         except Mismatch as exc:
@@ -260,6 +316,7 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
                                 f"({shown(lv)} vs {shown(rv)})", cex, agreed)
             return Evidence("differ", f"sides differ at {where} ({shown(lv)} vs {shown(rv)})", cex, agreed)
         agreed += 1
+        inside += 0 if at_edge else 1
         seen_dims.add(tuple(sorted(dim.values())))
     sizes = sorted({v for t in seen_dims for v in t})
     parts = []
@@ -268,6 +325,11 @@ def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadli
                      f"{', '.join(map(str, symbolic_ok))}")
     parts.append(f"{agreed} random exact points agree (" + (f"dimensions {', '.join(map(str, sizes))}" if sizes
                                                             else "every shape fixed") + ")")
+    if mrels and agreed and (inside < agreed // 2 or (isinstance(claim, Compare) and any(
+            not isinstance(r, sp.Unequality) for r in mrels))):
+        # random matrices inside inequalities about matrices are few and near zero: no evidence for a bound
+        return Evidence("none", "; ".join(parts) + "; but the points that satisfy the assumptions about matrices "
+                        "are too few, or too near zero, to support this step", None, agreed)
     if symbolic_no:
         return Evidence("none", f"with symbolic entries the sides differ at dimension {symbolic_no[0]}, but no "
                                 f"counterexample was found among random matrices; " + "; ".join(parts), None, agreed)

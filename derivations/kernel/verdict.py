@@ -462,7 +462,19 @@ def check(
     too_big = _caps(claim)
     if too_big:
         return _verdict(Kind.UNKNOWN, f"refused before work: {too_big}", seconds=since())
-    bad = _inconsistent(a, budget)
+    mrels = tuple(r for r in a.relations if has_matrices(r))
+    if mrels and not any(has_matrices(e) for e in claim_exprs(claim)):
+        # an assumption about numbers made of matrices (det(A) > c) is checked with matrices: a claim about c alone
+        # cannot honour it, and one that does not name its numbers does not need it
+        shared = {x for r in mrels for x in r.free_symbols if isinstance(x, sp.Symbol)} & {
+            x for e in claim_exprs(claim) for x in e.free_symbols}
+        if shared:
+            return _verdict(Kind.UNKNOWN, f"an assumption about matrices constrains {', '.join(sorted(map(str, shared)))}"
+                            "; it is not modelled for a claim without matrices, so this step is not checked",
+                            seconds=since())
+        a = dataclasses.replace(a, relations=tuple(r for r in a.relations if r not in mrels))
+    bad = _inconsistent(dataclasses.replace(a, relations=tuple(r for r in a.relations if not has_matrices(r))),
+                        budget)
     if bad:
         return _verdict(Kind.ERROR, bad, seconds=since())
     share = budget * SYMBOLIC_SHARE if symbolic else 0.0

@@ -332,9 +332,14 @@ class AtomReader:
                                                      for x in (a, b)):
                     if tok.type == "SUCC" and isinstance(a, sp.Symbol):
                         self.usage.definite.add(a.name)  # \Sigma \succ 0 says that \Sigma is a matrix
-                    if not self.collecting:
-                        self._matrix_property(a, tok, b, node)
-                    continue
+                    if self.collecting:
+                        continue
+                    if self._matrix_property(a, tok, b, node):
+                        continue
+                    # a relation between numbers made of matrices (\det(A + B) \neq 0, 1 + v^T A^{-1} u > 0):
+                    # the kernel checks it at every point with matrices
+                    a = self.number(a, "an assumption", node)  # type: ignore[attr-defined]
+                    b = self.number(b, "an assumption", node)  # type: ignore[attr-defined]
                 if tok.type == "NEQ":  # a \\neq b holds where a - b \\neq 0
                     rels.append(sp.Ne(a, b, evaluate=False) if a == 0 or b == 0 else sp.Ne(a - b, 0, evaluate=False))
                     continue
@@ -349,7 +354,7 @@ class AtomReader:
             out.append((rels, chain))
         return out
 
-    def _matrix_property(self, a: sp.Expr, tok: Token, b: sp.Expr, node: Tree) -> None:
+    def _matrix_property(self, a: sp.Expr, tok: Token, b: sp.Expr, node: Tree) -> bool:
         """``\\Sigma \\succ 0``, ``A = A^T``, ``Q^T Q = I``, ``\\det A \\neq 0``: what a matrix is (rule 15)."""
         m = a.args[0] if isinstance(a, sp.Determinant) else a
         if isinstance(m, sp.MatrixSymbol) and m.rows == m.cols or not isinstance(m, sp.MatrixExpr):
@@ -370,12 +375,14 @@ class AtomReader:
             if tok.type == "EQ":
                 raise self.error("'=' is not an assumption (except A = A^T and Q^T Q = I of a matrix); define a "
                                  "name with := instead", tok)
-            raise self.error("of a matrix only these are read: \\Sigma \\succ 0, \\Sigma \\succeq 0, A = A^T, "
-                             "Q^T Q = I and \\det A \\neq 0", node)
+            if tok.type == "SUCC":
+                raise self.error("\\succ 0 and \\succeq 0 are read of a matrix symbol only", node)
+            return False
         rows, cols = m.shape if name == str(getattr(m, "name", "")) else a.args[1].shape
         if not self.shapes.unify(rows, cols):  # type: ignore[attr-defined]
             raise self.error(f"{name} is said to be {prop} but is {rows} x {cols}, not square", node)
         self.usage.matrix_props.add((name, prop))
+        return True
 
     def _shape(self, subjects: list[Tree], bound: Tree) -> None:
         """``x \\in \\mathbb{R}^{n}`` (a vector), ``X \\in \\mathbb{R}^{n \\times d}`` (a matrix): sizes n, d."""

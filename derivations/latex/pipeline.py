@@ -133,6 +133,8 @@ def _subjects(e: sp.Basic) -> set[str]:
         return {str(e.base.label)}
     if isinstance(e, sp.Symbol):
         return {e.name}
+    if isinstance(e, sp.MatrixSymbol):
+        return {str(e.name)} | {n for d in e.shape for n in _subjects(sp.sympify(d))}
     if isinstance(e, (sp.Sum, sp.Product)):
         inner = _subjects(e.function)
         for _, lo, hi in e.limits:
@@ -706,7 +708,14 @@ class _FileReader:
         d = Derivation(name, env.title or f"{kind} at line {line}", source=self.src.path)
         active = [a for a in self.assumes if a.offset < env.offset and a.tree is not None]
         # the dimensions of the shapes are sizes of this display, and what is assumed about them holds (rule 10)
-        dims = {str(x) for shape in u_assume.shapes.values() for x in shape if isinstance(x, sp.Symbol)}
+        # shapes hold in the whole file after they are stated (rule 9), also for names this display does not use
+        every = Usage()
+        self._relations(active, Kinds(), True, set(), every)
+        u_assume.shapes = {**every.shapes, **u_assume.shapes}
+        u_assume.one_dim |= every.one_dim
+        u_assume.definite |= every.definite
+        dims = {str(x) for shape in u_assume.shapes.values() for x in shape if isinstance(x, sp.Symbol)
+                if set(u_rows.names()) & {n for n, sh in u_assume.shapes.items() if x in sh}}
         used = set(u_rows.names()) | dims
         for r in rels1:
             if _subjects(r) & (u_rows.names() | dims):
