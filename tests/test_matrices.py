@@ -325,3 +325,9 @@ def test_solving_for_a_number_from_a_one_by_one_product() -> None:
     (deriv,) = read_tex_string("\\begin{align} \\mathbf{w}^T\\mathbf{x} + b &= 0 \\\\ \\Rightarrow b &= "
                                "-\\mathbf{w}^T\\mathbf{x} \\end{align}")
     assert [s.verdict for s in check_derivation(deriv).steps][-1] in ACCEPTED
+
+
+def test_scalar_values_near_a_bound_are_drawn() -> None:
+    """The scalar sampler drew nothing below 1/13: s >= 1/50 under s > 0 was supported (found by a red team)."""
+    s = sp.Symbol("s", positive=True)
+    assert check(Compare(s, ">=", sp.Rational(1, 50)), Assumptions(relations=(s > 0,))).verdict.value == "refuted"

@@ -170,6 +170,11 @@ class Instantiation:
             hi_i = int(sp.floor(hi)) if hi is not None else lo_i + 12
             return sp.Integer(self.rng.randint(lo_i, max(lo_i, hi_i)))
         num = sp.Rational(self.rng.randint(1, 97), self.rng.randint(1, 13))
+        roll = self.rng.random()
+        if roll < 0.25:  # near a bound and far from it too: s >= 1/50 under s > 0 must not survive
+            num = num / 1000
+        elif roll > 0.85:
+            num = num * 1000
         if self.edge is not None:
             pool = EDGE_POSITIVE if positive else EDGE_NONNEG if nonneg else EDGE_VALUES
             # inside the bounds only (whether a bound is strict, the assumption check decides)
