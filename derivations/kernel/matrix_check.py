@@ -20,25 +20,15 @@ from derivations.kernel.calculus import Diff
 from derivations.kernel.claims import Assumptions, Claim, Compare, DerivativeOf, Equal, Solves
 from derivations.kernel.matrices import (Grad, MatrixError, has_matrices, Scalar, Value, draw_matrix, evaluate_matrices, matrix_symbols,
                                          shape_text, show_matrix, symbolic_matrix)
-from derivations.kernel.numeric import Evidence, _compare
+from derivations.kernel.numeric import Evidence, _compare, claim_exprs
 from derivations.kernel.sampler import Sampler, SamplingError
 
-__all__ = ["dimensions", "matrix_evidence", "matrix_exprs", "matrix_proof"]
+__all__ = ["dimensions", "matrix_evidence", "matrix_proof"]
 
 T = TypeVar("T")
 SYMBOLIC_DIMS = (1, 2, 3, 4)
 RANDOM_SIZES = (1, 5)
 MATRIX_DERIVATIVE_SIZES = (1, 3)
-
-
-def matrix_exprs(claim: Claim) -> list[sp.Basic]:
-    if isinstance(claim, (Equal, Compare)):
-        return [claim.lhs, claim.rhs]
-    if isinstance(claim, DerivativeOf):
-        return [claim.result, claim.of, claim.wrt]
-    if isinstance(claim, Solves):
-        return [claim.var, claim.value, claim.lhs, claim.rhs]
-    return []
 
 
 def dimensions(exprs: list[sp.Basic]) -> list[sp.Symbol]:
@@ -235,7 +225,7 @@ def _by_matrix(claim: Claim, exprs: list[sp.Basic]) -> bool:
 def matrix_evidence(claim: Claim, a: Assumptions, points: int, seed: int, deadline: float,
                     confirming: bool = False) -> Evidence:
     """Entrywise evidence: symbolic at dimensions 1-4 while time allows, then random exact points."""
-    exprs = matrix_exprs(claim)
+    exprs = claim_exprs(claim)
     dims = dimensions(exprs)
     mats = matrix_symbols(exprs)
     props = _props(a)

@@ -312,14 +312,13 @@ def _alarm(signum: int, frame: Any) -> None:
 
 
 def _job(claim: Claim, a: Assumptions, points: int, seed: int, symbolic_budget: float,
-         budget: float) -> tuple[str, str, Evidence]:
+         budget: float, matrices: bool = False) -> tuple[str, str, Evidence]:
     """(phase outcome, reason, evidence): runs in the worker, which is killed at the budget."""
     start = time.monotonic()
     why = _undetermined(claim) or _unmodelled(claim, a)
     if why:
         return "undetermined", why, Evidence("none")
     proved, reason = False, ""
-    matrices = any(has_matrices(e) for e in claim_exprs(claim))
     if symbolic_budget > 0:
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, symbolic_budget)
@@ -462,23 +461,23 @@ def check(
     too_big = _caps(claim)
     if too_big:
         return _verdict(Kind.UNKNOWN, f"refused before work: {too_big}", seconds=since())
-    mrels = tuple(r for r in a.relations if has_matrices(r))
-    if mrels and not any(has_matrices(e) for e in claim_exprs(claim)):
+    matrices = any(has_matrices(e) for e in claim_exprs(claim))
+    numbers = dataclasses.replace(a, relations=tuple(r for r in a.relations if not has_matrices(r)))
+    if not matrices and numbers.relations != a.relations:
         # an assumption about numbers made of matrices (det(A) > c) is checked with matrices: a claim about c alone
         # cannot honour it, and one that does not name its numbers does not need it
-        shared = {x for r in mrels for x in r.free_symbols if isinstance(x, sp.Symbol)} & {
+        shared = {x for r in a.relations if has_matrices(r) for x in r.free_symbols if isinstance(x, sp.Symbol)} & {
             x for e in claim_exprs(claim) for x in e.free_symbols}
         if shared:
             return _verdict(Kind.UNKNOWN, f"an assumption about matrices constrains {', '.join(sorted(map(str, shared)))}"
                             "; it is not modelled for a claim without matrices, so this step is not checked",
                             seconds=since())
-        a = dataclasses.replace(a, relations=tuple(r for r in a.relations if r not in mrels))
-    bad = _inconsistent(dataclasses.replace(a, relations=tuple(r for r in a.relations if not has_matrices(r))),
-                        budget)
+        a = numbers
+    bad = _inconsistent(numbers, budget)
     if bad:
         return _verdict(Kind.ERROR, bad, seconds=since())
     share = budget * SYMBOLIC_SHARE if symbolic else 0.0
-    out = run_bounded(_job, (claim, a, points, seed, share, budget), budget, MEMORY_BYTES)
+    out = run_bounded(_job, (claim, a, points, seed, share, budget, matrices), budget, MEMORY_BYTES)
     if out.status != "ok":
         return _verdict(Kind.UNKNOWN, f"{_first_line(out.reason, out.status)}", seconds=since())
     phase, reason, ev = out.value

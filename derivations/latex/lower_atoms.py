@@ -357,8 +357,6 @@ class AtomReader:
     def _matrix_property(self, a: sp.Expr, tok: Token, b: sp.Expr, node: Tree) -> bool:
         """``\\Sigma \\succ 0``, ``A = A^T``, ``Q^T Q = I``, ``\\det A \\neq 0``: what a matrix is (rule 15)."""
         m = a.args[0] if isinstance(a, sp.Determinant) else a
-        if isinstance(m, sp.MatrixSymbol) and m.rows == m.cols or not isinstance(m, sp.MatrixExpr):
-            pass
         name = str(m.name) if isinstance(m, sp.MatrixSymbol) else ""
         prop = ""
         if tok.type == "SUCC" and name and b == 0:

@@ -78,8 +78,6 @@ class MatrixOps:
         shape = self.shape_of(v)
         if shape == (1, 1):
             return Scalar(self.shapes.resolve(v))
-        if self.shapes.unify(shape[0], 1) and self.shapes.unify(shape[1], 1):  # pragma: no cover - placeholders
-            return Scalar(self.shapes.resolve(v))  # never 1: unify refuses
         raise self.shape_error(f"{what}: a {_shape_text(shape)} matrix where a number is needed", node)
 
     # ------------------------------------------------------------ products and sums

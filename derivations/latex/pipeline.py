@@ -114,6 +114,7 @@ class _ParsedRow:
     maybe_definition: Optional[int] = None
     names: frozenset[str] = frozenset()  # every name the row writes
     taints: bool = False  # later rows that use the name are not checked (it may have been defined here)
+    t_is_a_number: bool = False  # the row writes T other than as ^T (then ^T is ambiguous)
 
 
 @dataclass(frozen=True)
@@ -546,7 +547,7 @@ class _FileReader:
                 self.seen |= rough_names(row.math.s)
                 self.seen_family |= rough_family_names(row.math.s)
                 continue
-            pr = _ParsedRow(row, span, tree, None, vis)
+            pr = _ParsedRow(row, span, tree, None, vis, t_is_a_number=_t_is_a_number(tree))
             kids = tree.children
             defines = [k for k in kids if k.data == "rel" and k.children[0].type == "DEFINE"]
             how = None if defines else self._defines_with_equals(kids, condition_before)
@@ -595,7 +596,7 @@ class _FileReader:
         t.random_decl, t.independent_decl, t.iid_decl = self.random_decl, self.independent_decl, self.iid_decl
         t.unread_laws, t.solved_names, t.broken_decl = self.unread_laws, self.solved_names, self.broken_decl
         t.row_names = set(pr.names)
-        t.t_is_a_number = _t_is_a_number(pr.tree)
+        t.t_is_a_number = pr.t_is_a_number
         kids = pr.tree.children
         if pr.definition is not None:
             kids = kids[1:]
@@ -871,25 +872,18 @@ class _FileReader:
                         else f"a {r} x {c} matrix by the number {claim.wrt}")
                 return Unreadable(f"{self.src.place(offset)}: the derivative of {what} is not read; only a number "
                                   "has a gradient here")
-        pairs = [("lhs", "rhs")] if isinstance(claim, (Equal, Compare, Solves)) else [("result", None)]
-        if isinstance(claim, Solves):
-            pairs.append(("var", "value"))
-        for a_name, b_name in pairs:
-            a = getattr(claim, a_name)
-            b = getattr(claim, b_name) if b_name else None
-            if isinstance(claim, DerivativeOf):
-                a, b = claim.result, claim.wrt if isinstance(claim.wrt, sp.MatrixSymbol) else None
-            if isinstance(a, sp.MatrixExpr) and isinstance(b, sp.MatrixExpr):
-                (ra, ca), (rb, cb) = store.resolve(a).shape, store.resolve(b).shape
-                if not (store.unify(ra, rb) and store.unify(ca, cb)):
-                    return Unreadable(f"{self.src.place(offset)}: the sides have shapes {ra} x {ca} and {rb} x {cb}, "
-                                      "which cannot agree", ill_typed=True)
-            elif isinstance(a, sp.MatrixExpr) or isinstance(b, sp.MatrixExpr):
-                m, other = (a, b) if isinstance(a, sp.MatrixExpr) else (b, a)
-                shape = store.resolve(m).shape
-                if other is not None and other != 0 and tuple(shape) != (1, 1):
-                    return Unreadable(f"{self.src.place(offset)}: a {shape[0]} x {shape[1]} matrix and a number "
-                                      "are compared", ill_typed=True)
+        if isinstance(claim, (Equal, Compare)):
+            pairs = [(claim.lhs, claim.rhs)]
+        elif isinstance(claim, Solves):
+            pairs = [(claim.lhs, claim.rhs), (claim.var, claim.value)]
+        elif isinstance(claim, DerivativeOf):  # a gradient has the shape of the variable
+            pairs = [(claim.result, claim.wrt if isinstance(claim.wrt, sp.MatrixSymbol) else None)]
+        else:
+            pairs = []
+        for a, b in pairs:
+            problem = store.sides_problem(a, b)
+            if problem:
+                return Unreadable(f"{self.src.place(offset)}: {problem}", ill_typed=True)
         fields = [f.name for f in dataclasses.fields(claim)]
         return dataclasses.replace(claim, **{f: store.resolve(getattr(claim, f)) for f in fields
                                              if isinstance(getattr(claim, f), sp.Basic)})

@@ -78,3 +78,18 @@ class ShapeStore:
             return e
         sub = {p: self.find(p) for p in self.parent}
         return e.xreplace(sub)
+
+    def sides_problem(self, a: sp.Basic, b: Optional[sp.Basic]) -> str:
+        """Why two sides of a relation cannot be compared ('' when they can): shapes that cannot agree, or a
+        matrix larger than 1 x 1 and a number other than 0. Agreeing shapes are unified."""
+        am, bm = isinstance(a, sp.MatrixExpr), isinstance(b, sp.MatrixExpr)
+        if am and bm:
+            (ra, ca), (rb, cb) = self.resolve(a).shape, self.resolve(b).shape
+            if not (self.unify(ra, rb) and self.unify(ca, cb)):
+                return f"the sides have shapes {ra} x {ca} and {rb} x {cb}, which cannot agree"
+        elif am or bm:
+            m, other = (a, b) if am else (b, a)
+            r, c = self.resolve(m).shape
+            if other is not None and other != 0 and (r, c) != (1, 1):
+                return f"a {r} x {c} matrix and a number are compared"
+        return ""

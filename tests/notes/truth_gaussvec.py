@@ -11,32 +11,10 @@ import math
 
 import numpy as np
 
+from _arrays import arr as _arr, close as _close, fd as _fd, grad_close as _grad_close
+
 
 # ---------------------------------------------------------------- helpers
-def _arr(g, *shape, lo=-2.0, hi=2.0):
-    n = int(np.prod(shape))
-    return np.array(g.reals(n, lo, hi), dtype=float).reshape(shape)
-
-
-def _close(a, b):
-    return bool(np.allclose(a, b, rtol=1e-7, atol=1e-9))
-
-
-def _fd(f, X, h=1e-6):
-    X = np.array(X, dtype=float)
-    G = np.zeros_like(X)
-    for idx in np.ndindex(X.shape):
-        E = np.zeros_like(X)
-        E[idx] = h
-        G[idx] = (f(X + E) - f(X - E)) / (2 * h)
-    return G
-
-
-def _grad_close(fd, claim):
-    scale = 1.0 + float(np.max(np.abs(fd)))
-    return bool(np.allclose(fd, claim, rtol=1e-5, atol=1e-6 * scale))
-
-
 def _vanishes(G, scale):
     return bool(np.max(np.abs(G)) <= 1e-6 * (1.0 + scale))
 
